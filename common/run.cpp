@@ -1,0 +1,134 @@
+// Run plumbing (see run.hpp).
+#include "common/run.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "common/error.hpp"
+
+namespace course {
+namespace {
+
+std::string one_line(std::string s) {
+  for (auto& ch : s)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+CLI::Validator positive() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (value.empty() || end != value.c_str() + value.size() || !(v > 0) || !std::isfinite(v))
+          return "must be a number > 0, found " + value;
+        return "";
+      },
+      "> 0");
+}
+
+void add_common_options(CLI::App& app, CommonOptions& o) {
+  app.add_option("--seed", o.seed, "seed of the run's random generator")->capture_default_str();
+  app.add_option("--data", o.data_dir, "dataset folder (default: the course's datasets/)");
+  app.add_option("--out", o.out_dir, "output folder for plots, CSVs and summary.json")
+      ->capture_default_str();
+  app.add_flag("--full", o.full, "the lesson's full run (slower) instead of the quick default");
+  app.add_flag("--no-plots", o.no_plots, "write CSVs and summary.json but no PNG plots");
+}
+
+int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment) {
+  const std::string program = app.get_name().empty() ? std::string(argv[0]) : app.get_name();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << program << ": error: " << one_line(e.what()) << " (see --help)" << std::endl;
+    return 2;
+  }
+  try {
+    experiment();
+    return 0;
+  } catch (const UsageError& e) {
+    std::cerr << program << ": error: " << one_line(e.what()) << " (see --help)" << std::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << program << ": error: " << one_line(e.what()) << std::endl;
+    return 1;
+  }
+}
+
+void make_out_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    throw Error(dir + ": cannot create the output folder (" + ec.message() + ")");
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(path + ": cannot write (is the folder there and writable?)");
+    out << content;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": write failed (disk full?)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot rename " + tmp + " into place");
+  }
+}
+
+void write_summary(const std::string& out_dir, const nlohmann::json& summary) {
+  make_out_dir(out_dir);
+  write_file_atomic(out_dir + "/summary.json", summary.dump(2) + "\n");
+}
+
+Progress::Progress(std::string label, std::size_t total)
+    : label_(std::move(label)), total_(total), tty_(isatty(STDERR_FILENO) == 1) {}
+
+void Progress::update(std::size_t done, const std::string& status) {
+  const bool last = done >= total_;
+  if (tty_) {
+    if (!last && printed_ && since_print_.seconds() < 0.1) return;
+    const int width = 24;
+    const int filled = total_ ? static_cast<int>(width * done / total_) : width;
+    std::cerr << "\r  [" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << label_ << " " << done << "/" << total_ << "  " << status << "\033[K" << std::flush;
+  } else {
+    if (!last && printed_ && since_print_.seconds() < 1.0) return;
+    std::cerr << "  " << label_ << " " << done << "/" << total_ << "  " << status << "\n";
+  }
+  printed_ = true;
+  since_print_.reset();
+}
+
+Progress::~Progress() {
+  if (tty_ && printed_) std::cerr << "\n";
+}
+
+std::string fixed(double value, int decimals) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(decimals);
+  s << value;
+  return s.str();
+}
+
+}  // namespace course

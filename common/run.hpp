@@ -1,0 +1,102 @@
+/// \file
+/// \brief Run plumbing every chapter's `main` uses: common flags (CLI11), error handling with
+/// exit codes, a progress line, a timer, atomic file writes and `summary.json` (nlohmann-json).
+///
+/// A chapter's main reads like this:
+/// \code
+/// CLI::App app{"Chapter 01: the perceptron"};
+/// course::CommonOptions common("ch01_perceptron");
+/// course::add_common_options(app, common);
+/// app.add_option("--eta", eta, "learning rate")->check(course::positive());
+/// return course::run_main(app, argc, argv, [&] { /* the experiment */ });
+/// \endcode
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace course {
+
+/// Flags every chapter has.
+struct CommonOptions {
+  explicit CommonOptions(std::string program_name)
+      : program(std::move(program_name)), out_dir("output/" + program) {}
+  std::string program;          ///< e.g. "ch01_perceptron"
+  std::uint64_t seed = 42;      ///< --seed: the one seed of the run's generator
+  std::string data_dir;         ///< --data: dataset folder (empty: the registry's default)
+  std::string out_dir;          ///< --out: where plots, CSVs and summary.json go
+  bool full = false;            ///< --full: the lesson's run (slower), instead of the quick default
+  bool no_plots = false;        ///< --no-plots: skip gnuplot (tests, machines without it)
+
+  /// Path of a file in the output folder.
+  std::string out(const std::string& file) const { return out_dir + "/" + file; }
+};
+
+/// \brief A CLI11 check that a flag's value is a number > 0 (learning rates, scales).
+/// Its message reads "--eta: must be a number > 0, found -0.5".
+CLI::Validator positive();
+
+/// \brief Register --seed, --data, --out, --full and --no-plots on a CLI11 app.
+void add_common_options(CLI::App& app, CommonOptions& options);
+
+/// \brief Parse flags and run the experiment, turning every failure into one line and an exit code.
+///
+/// - `--help`: prints the help, exit 0.
+/// - a flag CLI11 rejects (unknown, malformed, out of range) or a course::UsageError: exit 2.
+/// - a course::Error (bad file, missing dataset ...) or any other exception: exit 1.
+/// The line reads `<program>: error: <message>`.
+int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment);
+
+/// \brief Create the output folder (and parents); an Error if that is impossible.
+void make_out_dir(const std::string& dir);
+
+/// \brief Write a file so that it is either complete or absent: write `path.tmp`, flush, rename.
+void write_file_atomic(const std::string& path, const std::string& content);
+
+/// \brief Write `summary.json` into the output folder (atomically, 2-space indented).
+///
+/// Keep wall-clock numbers under the key "timing_seconds": everything else in a summary must be
+/// identical for two runs with the same seed.
+void write_summary(const std::string& out_dir, const nlohmann::json& summary);
+
+/// Wall-clock timer (steady clock).
+class Timer {
+ public:
+  Timer() : start_(std::chrono::steady_clock::now()) {}
+  /// Seconds since construction or the last reset().
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  void reset() { start_ = std::chrono::steady_clock::now(); }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+/// \brief A progress line on stderr for long loops: a redrawn bar on a terminal, plain lines
+/// (at most about one a second, and the last) when stderr is piped to a file.
+class Progress {
+ public:
+  /// \param label what is counted, e.g. "epoch"; \param total how many steps there are
+  Progress(std::string label, std::size_t total);
+  /// Report that `done` of `total` steps are finished, with a short status (e.g. the loss).
+  void update(std::size_t done, const std::string& status = "");
+  /// End the line (on a terminal).
+  ~Progress();
+
+ private:
+  std::string label_;
+  std::size_t total_;
+  bool tty_;
+  Timer since_print_;
+  bool printed_ = false;
+};
+
+/// \brief Format a number with a fixed number of decimals (for tables and headlines).
+std::string fixed(double value, int decimals);
+
+}  // namespace course
