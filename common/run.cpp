@@ -112,7 +112,8 @@ void Progress::update(std::size_t done, const std::string& status) {
     std::cerr << "\r  [" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
               << label_ << " " << done << "/" << total_ << "  " << status << "\033[K" << std::flush;
   } else {
-    if (!last && printed_ && since_print_.seconds() < 1.0) return;
+    // Piped: quiet for short loops; a line every 2 s (and the last) for long ones.
+    if (last ? !printed_ : since_print_.seconds() < 2.0) return;
     std::cerr << "  " << label_ << " " << done << "/" << total_ << "  " << status << "\n";
   }
   printed_ = true;

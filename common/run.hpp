@@ -77,8 +77,8 @@ class Timer {
   std::chrono::steady_clock::time_point start_;
 };
 
-/// \brief A progress line on stderr for long loops: a redrawn bar on a terminal, plain lines
-/// (at most about one a second, and the last) when stderr is piped to a file.
+/// \brief A progress line on stderr for long loops: a redrawn bar on a terminal; when stderr
+/// is piped, a plain line every 2 s (and the last), nothing for loops shorter than that.
 class Progress {
  public:
   /// \param label what is counted, e.g. "epoch"; \param total how many steps there are
