@@ -1,6 +1,7 @@
 // Run plumbing (see run.hpp).
 #include "common/run.hpp"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -44,9 +45,20 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
       ->capture_default_str();
   app.add_flag("--full", o.full, "the lesson's full run (slower) instead of the quick default");
   app.add_flag("--no-plots", o.no_plots, "write CSVs and summary.json but no PNG plots");
+  app.add_option("--threads", o.threads, "BLAS threads (1 is fastest for small batches here)")
+      ->check(CLI::Range(1, 256))->capture_default_str();
 }
 
-int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment) {
+void set_blas_threads(int threads) {
+  // OpenBLAS exports openblas_set_num_threads; look it up in the BLAS already loaded, so that
+  // nothing links against OpenBLAS directly (another BLAS simply ignores this).
+  using SetThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    f(threads);
+}
+
+int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment,
+             int threads) {
   const std::string program = app.get_name().empty() ? std::string(argv[0]) : app.get_name();
   try {
     app.parse(argc, argv);
@@ -58,6 +70,10 @@ int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& 
     std::cerr << program << ": error: " << one_line(e.what()) << " (see --help)" << std::endl;
     return 2;
   }
+  // --threads, when the app has it (add_common_options), else the caller's default.
+  if (auto* opt = app.get_option_no_throw("--threads"); opt && opt->count() > 0)
+    threads = opt->as<int>();
+  set_blas_threads(threads);
   try {
     experiment();
     return 0;

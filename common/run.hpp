@@ -31,6 +31,7 @@ struct CommonOptions {
   std::string out_dir;          ///< --out: where plots, CSVs and summary.json go
   bool full = false;            ///< --full: the lesson's run (slower), instead of the quick default
   bool no_plots = false;        ///< --no-plots: skip gnuplot (tests, machines without it)
+  int threads = 1;              ///< --threads: OpenBLAS threads (1 is fastest for small batches)
 
   /// Path of a file in the output folder.
   std::string out(const std::string& file) const { return out_dir + "/" + file; }
@@ -40,16 +41,24 @@ struct CommonOptions {
 /// Its message reads "--eta: must be a number > 0, found -0.5".
 CLI::Validator positive();
 
-/// \brief Register --seed, --data, --out, --full and --no-plots on a CLI11 app.
+/// \brief Set the number of OpenBLAS threads (no effect with another BLAS).
+///
+/// On this course's 2-core machine a second thread makes small-batch training slower (the
+/// matrices are too small to share), so every chapter runs with 1 unless `--threads` says more.
+void set_blas_threads(int threads);
+
+/// \brief Register --seed, --data, --out, --full, --no-plots and --threads on a CLI11 app.
 void add_common_options(CLI::App& app, CommonOptions& options);
 
 /// \brief Parse flags and run the experiment, turning every failure into one line and an exit code.
 ///
+/// After parsing it sets the BLAS threads from `--threads` (default 1).
 /// - `--help`: prints the help, exit 0.
 /// - a flag CLI11 rejects (unknown, malformed, out of range) or a course::UsageError: exit 2.
 /// - a course::Error (bad file, missing dataset ...) or any other exception: exit 1.
 /// The line reads `<program>: error: <message>`.
-int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment);
+int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment,
+             int threads = 1);
 
 /// \brief Create the output folder (and parents); an Error if that is impossible.
 void make_out_dir(const std::string& dir);

@@ -1,0 +1,185 @@
+// Training-speed benchmark (./course bench): the course's own library, exactly as chapter 07
+// uses it, on MNIST 784-100-10 (ReLU, softmax + cross-entropy, SGD lr 0.1, float32), one epoch
+// over the 60,000 training images per measurement, at batch sizes 10, 32 and 128.
+//
+// Beside it, the limit: the same epoch's matrix products alone (same shapes, same BLAS), and
+// sgemm at 1024^3 for context. With --vs-pytorch it runs bench/pytorch_mlp.py on the identical
+// workload after each of its own measurements and reports PyTorch / ours.
+// Not a test: nothing here asserts, and no test is timed.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "chapters/06_mlp/activations.hpp"
+#include "chapters/06_mlp/dense.hpp"
+#include "chapters/06_mlp/train.hpp"
+#include "chapters/07_softmax_cross_entropy/softmax_cross_entropy.hpp"
+#include "common/data.hpp"
+
+namespace {
+
+using Mat = arma::fmat;
+
+struct Stats {
+  double median = 0, min = 0, max = 0;
+};
+
+Stats stats(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v[v.size() / 2], v.front(), v.back()};
+}
+
+/// FLOPs of one training epoch of 784-H-10: forward W1 X, W2 A1; backward dW2, dA1, dW1.
+double epoch_flops(arma::uword n, arma::uword H) {
+  return 2.0 * n * (784.0 * H * 2 + H * 10.0 * 3);
+}
+
+/// One measurement: warm-up epoch, then `epochs` timed epochs of the real training loop.
+struct Result {
+  Stats seconds;
+  double accuracy;
+};
+
+Result train_library(const course::ImageSet& train, const course::ImageSet& test,
+                     arma::uword batch, arma::uword epochs, std::uint64_t seed) {
+  course::Rng rng(seed);
+  mlp::Sequential<float> net;
+  auto& d1 = net.add<mlp::Dense<float>>(784, 100, rng);
+  net.add<mlp::ReLU<float>>();
+  auto& d2 = net.add<mlp::Dense<float>>(100, 10, rng);
+  d1.W /= std::sqrt(784.0f);  // a sane start; speed does not depend on it
+  d2.W /= std::sqrt(100.0f);
+  mlp::SoftmaxCrossEntropy<float> loss;
+  mlp::SGD<float> sgd(net.params(), 0.1);
+  mlp::Trainer<float> trainer(net, loss, sgd, batch);
+  const Mat Y = course::one_hot<Mat>(train.labels, 10);
+  std::vector<double> times;
+  for (arma::uword e = 0; e <= epochs; ++e) {
+    course::Timer t;
+    trainer.train_epoch(train.X, Y, rng, e + 1);
+    if (e > 0) times.push_back(t.seconds());  // epoch 0 is the warm-up
+  }
+  return {stats(times), mlp::count_correct(net, test.X, test.labels) / double(test.X.n_cols)};
+}
+
+/// The same epoch's matrix products and nothing else: the time the BLAS needs.
+Stats gemm_only(arma::uword n, arma::uword batch, arma::uword epochs) {
+  const arma::uword H = 100;
+  Mat X(784, batch, arma::fill::randu), W1(H, 784, arma::fill::randn), W2(10, H, arma::fill::randn);
+  Mat Z1(H, batch), Z2(10, batch), d2(10, batch, arma::fill::randn), d1(H, batch, arma::fill::randn);
+  Mat dW1(H, 784), dW2(10, H), dA1(H, batch);
+  std::vector<double> times;
+  for (arma::uword e = 0; e <= epochs; ++e) {
+    course::Timer t;
+    for (arma::uword first = 0; first < n; first += batch) {
+      Z1 = W1 * X;        // forward, layer 1
+      Z2 = W2 * Z1;       // forward, layer 2
+      dW2 = d2 * Z1.t();  // backward, layer 2
+      dA1 = W2.t() * d2;
+      dW1 = d1 * X.t();   // backward, layer 1
+    }
+    if (e > 0) times.push_back(t.seconds());
+  }
+  return stats(times);
+}
+
+double sgemm_gflops() {
+  const arma::uword N = 1024;
+  Mat A(N, N, arma::fill::randu), B(N, N, arma::fill::randu), C(N, N);
+  C = A * B;  // warm-up
+  std::vector<double> times;
+  for (int r = 0; r < 5; ++r) {
+    course::Timer t;
+    C = A * B;
+    times.push_back(t.seconds());
+  }
+  return 2.0 * N * N * N / stats(times).median / 1e9;
+}
+
+/// Run bench/pytorch_mlp.py for one batch size; parse its one JSON line.
+nlohmann::json run_pytorch(const std::string& script, arma::uword batch, arma::uword epochs,
+                           int threads, const std::string& data_dir) {
+  const std::string cmd = "python3 " + script + " --batch " + std::to_string(batch) + " --epochs " +
+                          std::to_string(epochs) + " --threads " + std::to_string(threads) +
+                          " --data " + data_dir + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  if (!pipe) throw course::Error("cannot run: " + cmd);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe.get())) out += buf;
+  const auto brace = out.rfind("{\"");
+  if (brace == std::string::npos) throw course::Error("bench/pytorch_mlp.py failed: " + out);
+  return nlohmann::json::parse(out.substr(brace));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Training-speed benchmark: the course's MLP library vs the GEMM limit (and PyTorch).",
+               "bench_mlp"};
+  course::CommonOptions common("bench");
+  course::add_common_options(app, common);
+  arma::uword epochs = 5;
+  std::vector<arma::uword> batches = {10, 32, 128};
+  std::vector<int> thread_counts = {1, 2};
+  bool vs_pytorch = false;
+  std::string script = "bench/pytorch_mlp.py";
+  app.add_option("--epochs", epochs, "timed epochs per measurement (after one warm-up)")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
+  app.add_option("--batch", batches, "batch sizes")->check(CLI::Range(1, 60000));
+  app.add_option("--bench-threads", thread_counts, "BLAS thread counts to measure")->check(CLI::Range(1, 64));
+  app.add_flag("--vs-pytorch", vs_pytorch, "also run bench/pytorch_mlp.py (needs python3-torch)");
+  app.add_option("--pytorch-script", script, "path of pytorch_mlp.py")->capture_default_str();
+
+  return course::run_main(app, argc, argv, [&] {
+    const course::ImageSet train = course::load_images("mnist", "train", common.data_dir);
+    const course::ImageSet test = course::load_images("mnist", "test", common.data_dir);
+    const std::string data_dir = course::dataset_dir("mnist", common.data_dir);
+    nlohmann::json rows = nlohmann::json::array();
+    std::printf("%-5s %-7s %-26s %-9s %-8s %-5s %-18s %-8s %s\n", "batch", "threads",
+                "ours: s/epoch (min-max)", "samples/s", "GFLOP/s", "acc", "GEMM-only s/epoch",
+                "ours/GEMM", vs_pytorch ? "PyTorch s/epoch  PyTorch/ours" : "");
+    for (const int threads : thread_counts) {
+      course::set_blas_threads(threads);
+      for (const arma::uword batch : batches) {
+        const Result ours = train_library(train, test, batch, epochs, common.seed);
+        const Stats gemm = gemm_only(train.X.n_cols, batch, epochs);
+        nlohmann::json row = {
+            {"batch", batch}, {"threads", threads},
+            {"ours_seconds", {{"median", ours.seconds.median}, {"min", ours.seconds.min}, {"max", ours.seconds.max}}},
+            {"samples_per_second", train.X.n_cols / ours.seconds.median},
+            {"gflops", epoch_flops(train.X.n_cols, 100) / ours.seconds.median / 1e9},
+            {"test_accuracy", ours.accuracy},
+            {"gemm_only_seconds", gemm.median},
+            {"ours_over_gemm", ours.seconds.median / gemm.median}};
+        std::string torch_text;
+        if (vs_pytorch) {
+          const auto pt = run_pytorch(script, batch, epochs, threads, data_dir);
+          row["pytorch"] = pt;
+          row["pytorch_over_ours"] = pt["median"].get<double>() / ours.seconds.median;
+          char b[64];
+          std::snprintf(b, sizeof b, "%.3f            %.2fx", pt["median"].get<double>(),
+                        row["pytorch_over_ours"].get<double>());
+          torch_text = b;
+        }
+        char range[64];
+        std::snprintf(range, sizeof range, "%.3f (%.3f-%.3f)", ours.seconds.median,
+                      ours.seconds.min, ours.seconds.max);
+        std::printf("%-5llu %-7d %-26s %-9.0f %-8.1f %-5.3f %-18.3f %-8.2f %s\n",
+                    static_cast<unsigned long long>(batch), threads, range,
+                    row["samples_per_second"].get<double>(), row["gflops"].get<double>(),
+                    ours.accuracy, gemm.median, row["ours_over_gemm"].get<double>(),
+                    torch_text.c_str());
+        std::fflush(stdout);
+        rows.push_back(row);
+      }
+    }
+    course::set_blas_threads(1);
+    const double peak = sgemm_gflops();
+    std::printf("sgemm 1024^3, 1 thread: %.1f GFLOP/s\n", peak);
+    course::write_summary(common.out_dir, {{"headline", "see rows"}, {"rows", rows},
+                                           {"sgemm_1024_gflops_1_thread", peak},
+                                           {"epochs_timed", epochs}});
+    std::cout << "wrote " << common.out_dir << "/summary.json\n";
+  });
+}
