@@ -61,6 +61,7 @@ GradCheck check_gradient(Mat& param, const Mat& analytic, LossFn&& loss, double 
   GradCheck result;
   std::vector<GradEntry> all;
   for (arma::uword i = 0; i < param.n_elem; ++i) {
+    // [central_difference]
     const auto saved = param[i];
     auto at = [&](double step) {
       param[i] = saved + step;
@@ -73,6 +74,7 @@ GradCheck check_gradient(Mat& param, const Mat& analytic, LossFn&& loss, double 
     const double rel =
         std::abs(g - numeric) / std::max({std::abs(g), std::abs(numeric), tiny});
     all.push_back({i, g, numeric, rel});
+    // [central_difference]
     result.max_rel_error = std::max(result.max_rel_error, rel);
   }
   std::sort(all.begin(), all.end(),

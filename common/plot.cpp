@@ -61,7 +61,6 @@ class Figure {
             << "set key tmargin center horizontal box opaque\n";
     if (o.logx) script_ << "set logscale x\n";
     if (o.logy) script_ << "set logscale y\n";
-    script_ << o.extra << "\n";
   }
 
   std::ostringstream& script() { return script_; }
@@ -110,7 +109,7 @@ void line_plot(const std::string& png, const PlotOptions& o, const std::vector<S
 
   Figure fig(png, o);
   auto& g = fig.script();
-  g << "set grid\nplot ";
+  g << "set grid\n" << o.extra << "\nplot ";
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     g << (k ? ", " : "") << "'-' using 1:2" << (s.style == "yerrorlines" ? ":3" : "")
@@ -170,7 +169,7 @@ void scatter_classes(const std::string& png, const PlotOptions& o, const arma::m
   write_file_atomic(csv_path(png), points_csv(X2, labels));
   Figure fig(png, o);
   auto& g = fig.script();
-  g << "set grid\nplot ";
+  g << "set grid\n" << o.extra << "\nplot ";
   std::vector<std::string> blocks;
   points_by_class(g, X2, labels, class_names, true, blocks);
   for (std::size_t k = 0; k < overlays.size(); ++k) {
@@ -225,10 +224,11 @@ void decision_regions(const std::string& png, const PlotOptions& o, const arma::
     for (std::size_t c = 0; c < k; ++c) g << (c ? ", " : "") << c << " '" << kLight[c % 10] << "'";
     g << ")\nset cbrange [-0.5:" << k - 0.5 << "]\nunset colorbox\n";
   } else {
-    g << "set palette defined (0 '" << kLight[1] << "', 0.5 '#FFFFFF', 1 '" << kLight[0]
-      << "')\nset cbrange [0:1]\nset cblabel 'value'\n";
+    // 0 in class 0's colour, 1 in class 1's: a probability of class 1 reads at a glance.
+    g << "set palette defined (0 '" << kLight[0] << "', 0.5 '#FFFFFF', 1 '" << kLight[1]
+      << "')\nset cbrange [0:1]\n";
   }
-  g << "plot '-' using 1:2:3 with image notitle";
+  g << o.extra << "\nplot '-' using 1:2:3 with image notitle";
   std::vector<std::string> blocks{grid.str() + "e\n"};
   points_by_class(g, X2, labels, class_names, false, blocks);
   g << "\n";
@@ -260,6 +260,7 @@ void heatmap(const std::string& png, const PlotOptions& o, const arma::mat& M,
     g << (i ? ", " : "") << quoted(row_names[i]) << " " << i;
   g << ")\n";
   const double top = M.max();
+  g << o.extra << "\n";
   // The numbers in the cells: white on dark cells, black on light ones.
   g << "plot '-' using 1:2:3 with image, "
     << "'-' using 1:2:($3 > " << top / 2 << " ? sprintf('%g', $3) : '') with labels tc rgb 'white' font ',9', "
@@ -321,7 +322,7 @@ void image_grid(const std::string& png, const PlotOptions& o, const arma::mat& i
     g << "set label " << k + 1 << " " << quoted(captions[k]) << " at " << x << "," << y
       << " center font ',8'\n";
   }
-  g << "plot '-' using 1:2:3 with image\n" << data.str() << "e\n";
+  g << o.extra << "\nplot '-' using 1:2:3 with image\n" << data.str() << "e\n";
   fig.finish();
 }
 

@@ -38,7 +38,8 @@ struct PlotOptions {
   bool logy = false;  ///< logarithmic y axis
   int width = 720;    ///< pixels
   int height = 450;   ///< pixels
-  std::string extra;  ///< further gnuplot commands, one per line (e.g. "set yrange [0:1]")
+  std::string extra;  ///< further gnuplot commands, one per line, run just before the plot
+                      ///< (e.g. "set yrange [0:1]", "set cblabel 'p(virginica)'")
 };
 
 /// \brief True when the gnuplot executable is on PATH.
@@ -58,6 +59,7 @@ void scatter_classes(const std::string& png, const PlotOptions& options, const a
 /// \brief A value over the plane (class index or probability) drawn as a coloured background,
 /// with the data points on top. CSV: the grid, x,y,value.
 /// \param value     function of (x, y): a class index (discrete) or a probability in [0, 1]
+///                  (continuous: 0 is drawn in class 0's colour, 1 in class 1's)
 /// \param discrete  true: value is a class index; false: a continuous value in [0, 1]
 /// \param resolution grid points per axis
 void decision_regions(const std::string& png, const PlotOptions& options, const arma::mat& X2,

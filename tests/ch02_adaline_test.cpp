@@ -1,0 +1,295 @@
+// Chapter 02 tests: what the lesson claims about the ADALINE, gradient descent and least
+// squares, asserted.
+#define BOOST_TEST_MODULE ch02_adaline
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "chapters/02_adaline/adaline.hpp"
+#include "chapters/02_adaline/curvature.hpp"
+#include "chapters/02_adaline/least_squares.hpp"
+#include "common/data.hpp"
+#include "common/gradcheck.hpp"
+#include "common/matrix.hpp"
+
+using namespace adaline;
+namespace tt = boost::test_tools;
+
+namespace {
+
+/// The lesson's data: petal width (cm) from sepal length, sepal width, petal length (cm).
+struct IrisRegression {
+  arma::mat X;   // (3 x 150) raw centimetres
+  arma::mat Xs;  // (3 x 150) standardized
+  arma::rowvec t;
+  IrisRegression() {
+    const course::Dataset iris = course::load_iris();
+    X = iris.X.rows(0, 2);
+    t = iris.X.row(3);
+    course::StandardScaler<> scaler;
+    Xs = scaler.fit_transform(X);
+  }
+};
+
+/// The lesson's three-point example: x = 0, 1, 2 with targets 0, 1, 3.
+const arma::mat kX3 = {{0.0, 1.0, 2.0}};   // (1 x 3)
+const arma::rowvec kT3 = {0.0, 1.0, 3.0};  // (1 x 3)
+
+double max_abs(const arma::vec& v) { return arma::abs(v).max(); }
+
+}  // namespace
+
+// --- 1. Shapes and invariants.
+
+BOOST_AUTO_TEST_CASE(forward_gives_one_output_per_column) {
+  Adaline a(3);
+  a.w = {1.0, -2.0, 0.5};
+  a.b = 0.25;
+  const arma::mat X = {{1, 0}, {0, 1}, {2, 4}};  // (3 x 2)
+  const arma::rowvec y = a.forward(X);
+  BOOST_TEST(y.n_elem == 2u);
+  BOOST_TEST(y[0] == 1.0 + 1.0 + 0.25);
+  BOOST_TEST(y[1] == -2.0 + 2.0 + 0.25);
+  BOOST_TEST(a.predict(X.col(1)) == y[1]);
+}
+
+BOOST_AUTO_TEST_CASE(hessian_is_symmetric_positive_definite_on_iris) {
+  const IrisRegression d;
+  const arma::mat H = hessian(d.X);
+  BOOST_TEST(H.n_rows == 4u);
+  BOOST_TEST(H.n_cols == 4u);
+  BOOST_TEST(arma::approx_equal(H, H.t(), "absdiff", 0.0));
+  const Spectrum S = spectrum(H);
+  BOOST_TEST(S.lambda_min() > 0);
+  // H = V diag(lambda) V^T, V orthonormal
+  BOOST_TEST(arma::approx_equal(S.V * arma::diagmat(S.lambda) * S.V.t(), H, "absdiff", 1e-12));
+  BOOST_TEST(arma::approx_equal(S.V.t() * S.V, arma::eye(4, 4), "absdiff", 1e-12));
+  // The bias's entry is H(3, 3) = mean of 1 * 1.
+  BOOST_TEST(H(3, 3) == 1.0, tt::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(gradient_is_zero_at_the_least_squares_solution) {
+  const IrisRegression d;
+  Adaline a(3);
+  set_theta(a, least_squares(d.X, d.t));
+  const Gradient g = gradient(a, d.X, d.t);
+  BOOST_TEST(max_abs(g.dw) < 1e-12);
+  BOOST_TEST(std::abs(g.db) < 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(lapack_least_squares_equals_the_normal_equations) {
+  const IrisRegression d;
+  const arma::vec theta_qr = least_squares(d.X, d.t);
+  const arma::mat Xa = augment(d.X);
+  const arma::vec theta_normal = arma::solve(Xa * Xa.t(), Xa * d.t.t());  // X~X~^T theta = X~ t^T
+  BOOST_TEST(max_abs(theta_qr - theta_normal) < 1e-9);
+}
+
+// --- 2. The lesson's hand-computed example: x = 0, 1, 2; t = 0, 1, 3.
+
+BOOST_AUTO_TEST_CASE(three_points_by_hand_as_in_the_lesson) {
+  // H = (1/3) [[5, 3], [3, 3]]: eigenvalues (4 -+ sqrt(10)) / 3, limit 2/lambda_max.
+  const arma::mat H = hessian(kX3);
+  BOOST_TEST(H(0, 0) == 5.0 / 3.0, tt::tolerance(1e-15));
+  BOOST_TEST(H(0, 1) == 1.0, tt::tolerance(1e-15));
+  BOOST_TEST(H(1, 1) == 1.0, tt::tolerance(1e-15));
+  const Spectrum S = spectrum(H);
+  BOOST_TEST(S.lambda_min() == (4.0 - std::sqrt(10.0)) / 3.0, tt::tolerance(1e-13));
+  BOOST_TEST(S.lambda_max() == (4.0 + std::sqrt(10.0)) / 3.0, tt::tolerance(1e-13));
+  BOOST_TEST(S.eta_limit() == 6.0 / (4.0 + std::sqrt(10.0)), tt::tolerance(1e-13));  // 0.8377
+  BOOST_TEST(S.condition() == (4.0 + std::sqrt(10.0)) / (4.0 - std::sqrt(10.0)),
+             tt::tolerance(1e-12));  // 8.55
+  // Least squares: w* = 3/2, b* = -1/6, L* = 1/36.
+  const arma::vec th = least_squares(kX3, kT3);
+  BOOST_TEST(th[0] == 1.5, tt::tolerance(1e-13));
+  BOOST_TEST(th[1] == -1.0 / 6.0, tt::tolerance(1e-13));
+  Adaline a(1);
+  set_theta(a, th);
+  BOOST_TEST(mse_loss(a, kX3, kT3) == 1.0 / 36.0, tt::tolerance(1e-13));
+  // From zero: L = 10/6, gradient -(7/3, 4/3); one step with eta = 0.3 gives (0.7, 0.4).
+  Adaline z(1);
+  BOOST_TEST(mse_loss(z, kX3, kT3) == 10.0 / 6.0, tt::tolerance(1e-15));
+  const Gradient g = gradient(z, kX3, kT3);
+  BOOST_TEST(g.dw[0] == -7.0 / 3.0, tt::tolerance(1e-15));
+  BOOST_TEST(g.db == -4.0 / 3.0, tt::tolerance(1e-15));
+  gd_step(z, g, 0.3);
+  BOOST_TEST(z.w[0] == 0.7, tt::tolerance(1e-15));
+  BOOST_TEST(z.b == 0.4, tt::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(centring_the_three_points_makes_the_hessian_diagonal) {
+  // x - mean(x) = -1, 0, 1: H = diag(2/3, 1), condition 1.5 instead of 8.55.
+  const arma::mat Xc = {{-1.0, 0.0, 1.0}};
+  const Spectrum S = spectrum(hessian(Xc));
+  BOOST_TEST(S.lambda_min() == 2.0 / 3.0, tt::tolerance(1e-14));
+  BOOST_TEST(S.lambda_max() == 1.0, tt::tolerance(1e-14));
+  // The same line: w* = 3/2, b* = mean(t) = 4/3, and y = 1.5 (x - 1) + 4/3 = 1.5 x - 1/6.
+  const arma::vec th = least_squares(Xc, kT3);
+  BOOST_TEST(th[0] == 1.5, tt::tolerance(1e-13));
+  BOOST_TEST(th[1] == 4.0 / 3.0, tt::tolerance(1e-13));
+}
+
+BOOST_AUTO_TEST_CASE(delta_rule_one_step_by_hand) {
+  // From zero, example x = 2, t = 3, eta = 0.1: delta = 0 - 3 = -3; w = 0.6, b = 0.3.
+  Adaline a(1);
+  delta_rule(a, arma::vec{2.0}, 3.0, 0.1);
+  BOOST_TEST(a.w[0] == 0.6, tt::tolerance(1e-15));
+  BOOST_TEST(a.b == 0.3, tt::tolerance(1e-15));
+  // Now y = 0.6 * 2 + 0.3 = 1.5, delta = -1.5: w = 0.9, b = 0.45.
+  delta_rule(a, arma::vec{2.0}, 3.0, 0.1);
+  BOOST_TEST(a.w[0] == 0.9, tt::tolerance(1e-15));
+  BOOST_TEST(a.b == 0.45, tt::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(the_loss_is_exactly_its_quadratic_around_the_minimum) {
+  const IrisRegression d;
+  const arma::vec th = least_squares(d.X, d.t);
+  Adaline best(3);
+  set_theta(best, th);
+  const double L_star = mse_loss(best, d.X, d.t);
+  const arma::mat H = hessian(d.X);
+  for (const arma::vec& theta_k : {arma::vec{0, 0, 0, 0}, arma::vec{1, -2, 0.5, 3}}) {
+    Adaline a(3);
+    set_theta(a, theta_k);
+    BOOST_TEST(quadratic_loss(H, L_star, th, theta_k) == mse_loss(a, d.X, d.t),
+               tt::tolerance(1e-12));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(iso_loss_ellipse_points_all_have_the_same_loss) {
+  // Two weights: petal width from petal length (raw), height c = 0.05 above L*.
+  const IrisRegression d;
+  const arma::mat X1 = d.X.row(2);
+  const arma::vec th = least_squares(X1, d.t);
+  Adaline best(1);
+  set_theta(best, th);
+  const double L_star = mse_loss(best, X1, d.t);
+  const arma::mat curve = iso_loss_ellipse(spectrum(hessian(X1)), th, 0.05, 37);
+  for (arma::uword j = 0; j < curve.n_cols; ++j) {
+    Adaline a(1);
+    set_theta(a, curve.col(j));
+    BOOST_TEST(mse_loss(a, X1, d.t) - L_star == 0.05, tt::tolerance(1e-10));
+  }
+}
+
+// --- 3. Gradient check.
+
+BOOST_AUTO_TEST_CASE(mse_gradient_matches_central_differences) {
+  const IrisRegression d;
+  course::Rng rng(3);
+  Adaline a(3);
+  course::fill_normal(a.w, rng, 0.5);
+  a.b = 0.7;
+  const Gradient g = gradient(a, d.X, d.t);
+  const auto loss = [&] { return mse_loss(a, d.X, d.t); };
+  const course::GradCheck cw = course::check_gradient(a.w, g.dw, loss);
+  BOOST_TEST(cw.max_rel_error <= 1e-7, cw.report("dw"));
+  arma::vec b1{a.b};
+  const auto loss_b = [&] {
+    Adaline c = a;
+    c.b = b1[0];
+    return mse_loss(c, d.X, d.t);
+  };
+  const course::GradCheck cb = course::check_gradient(b1, arma::vec{g.db}, loss_b);
+  BOOST_TEST(cb.max_rel_error <= 1e-7, cb.report("db"));
+}
+
+// --- 4. Batched form == per-example oracle.
+
+BOOST_AUTO_TEST_CASE(batch_gradient_equals_the_per_example_loop) {
+  const IrisRegression d;
+  Adaline a(3);
+  a.w = {0.3, -0.2, 0.1};
+  a.b = -0.4;
+  const Gradient g = gradient(a, d.X, d.t);
+  const Gradient o = gradient_per_example(a, d.X, d.t);
+  BOOST_TEST(max_abs(g.dw - o.dw) < 1e-12);
+  BOOST_TEST(std::abs(g.db - o.db) < 1e-12);
+}
+
+// --- 5. Training: GD reaches LAPACK's answer; the limit 2/lambda_max, as predicted.
+
+BOOST_AUTO_TEST_CASE(gd_reaches_the_lapack_solution_to_1e_minus_6) {
+  const IrisRegression d;
+  for (const arma::mat* X : {&d.Xs, &d.X}) {  // standardized, then raw centimetres
+    const arma::vec th = least_squares(*X, d.t);
+    const Spectrum S = spectrum(hessian(*X));
+    Adaline a(3);
+    const History h = train_gd(a, *X, d.t, 1.0 / S.lambda_max(), 1000000, 1e-10);
+    BOOST_TEST(!h.diverged);
+    BOOST_TEST(h.steps < 1000000u);  // stopped by the gradient, not the step budget
+    BOOST_TEST(max_abs(theta(a) - th) <= 1e-6, "max |theta - theta*| = " << max_abs(theta(a) - th));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(below_the_limit_converges_above_it_diverges) {
+  const IrisRegression d;
+  for (const arma::mat* X : {&d.Xs, &d.X}) {
+    const arma::vec th = least_squares(*X, d.t);
+    const Spectrum S = spectrum(hessian(*X));
+    // eta = 0.9 x 2/lambda_max: every |1 - eta lambda_i| < 1, GD reaches theta*.
+    BOOST_TEST(contraction(S, 0.9 * S.eta_limit()) < 1.0);
+    Adaline below(3);
+    train_gd(below, *X, d.t, 0.9 * S.eta_limit(), 1000000, 1e-10);
+    BOOST_TEST(max_abs(theta(below) - th) <= 1e-6);
+    // eta = 1.1 x 2/lambda_max: |1 - eta lambda_max| = 1.2, the error grows 1.2x per step.
+    BOOST_TEST(contraction(S, 1.1 * S.eta_limit()) == 1.2, tt::tolerance(1e-12));
+    Adaline above(3);
+    const History h = train_gd(above, *X, d.t, 1.1 * S.eta_limit(), 200);
+    BOOST_TEST(h.loss.back() > 1e10 * h.loss.front());
+    for (std::size_t k = 101; k < h.loss.size(); ++k) BOOST_TEST_REQUIRE(h.loss[k] > h.loss[k - 1]);
+    // The loss ratio per step tends to 1.2^2 = 1.44, the top eigenvalue's prediction.
+    BOOST_TEST(h.loss[200] / h.loss[199] == 1.44, tt::tolerance(1e-6));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(gd_error_follows_the_eigenvalue_prediction_step_by_step) {
+  const IrisRegression d;
+  const arma::vec th = least_squares(d.X, d.t);
+  const Spectrum S = spectrum(hessian(d.X));
+  for (double factor : {0.5, 0.98, 1.02}) {
+    const double eta = factor * S.eta_limit();
+    Adaline a(3);
+    for (int k = 1; k <= 50; ++k) {
+      gd_step(a, gradient(a, d.X, d.t), eta);
+      const arma::vec predicted = predicted_error(S, -th, eta, k);  // theta_0 - theta* = -theta*
+      BOOST_TEST_REQUIRE(max_abs(theta(a) - th - predicted) <= 1e-9 * (1 + max_abs(predicted)));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(delta_rule_gets_near_least_squares_and_closer_with_a_smaller_rate) {
+  const IrisRegression d;
+  const arma::vec th = least_squares(d.Xs, d.t);
+  Adaline best(3);
+  set_theta(best, th);
+  const double L_star = mse_loss(best, d.Xs, d.t);
+  course::Rng rng(42);
+  Adaline big(3), small(3);
+  const double L0 = mse_loss(big, d.Xs, d.t);
+  for (int e = 0; e < 1000; ++e) {
+    delta_rule_epoch(big, d.Xs, d.t, 0.01, rng);
+    delta_rule_epoch(small, d.Xs, d.t, 0.001, rng);
+  }
+  const double gap_big = mse_loss(big, d.Xs, d.t) - L_star;
+  const double gap_small = mse_loss(small, d.Xs, d.t) - L_star;
+  BOOST_TEST(gap_big < 1e-3 * (L0 - L_star));  // near the minimum ...
+  BOOST_TEST(gap_big > 0);                     // ... but not at it (a constant eta hovers)
+  BOOST_TEST(gap_small < 0.1 * gap_big);       // eta / 10 hovers much closer
+  BOOST_TEST(max_abs(theta(big) - th) < 3e-2);
+  BOOST_TEST(max_abs(theta(small) - th) < 2e-3);
+}
+
+// --- 6. Determinism.
+
+BOOST_AUTO_TEST_CASE(same_seed_gives_bit_identical_delta_rule_weights) {
+  const IrisRegression d;
+  auto run = [&](std::uint64_t seed) {
+    course::Rng rng(seed);
+    Adaline a(3);
+    for (int e = 0; e < 5; ++e) delta_rule_epoch(a, d.Xs, d.t, 0.01, rng);
+    return theta(a);
+  };
+  BOOST_TEST(arma::approx_equal(run(7), run(7), "absdiff", 0.0));
+  BOOST_TEST(!arma::approx_equal(run(7), run(8), "absdiff", 0.0));  // the order matters
+}
