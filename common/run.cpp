@@ -123,6 +123,7 @@ void Progress::update(std::size_t done, const std::string& status) {
   const bool last = done >= total_;
   if (tty_) {
     if (!last && printed_ && since_print_.seconds() < 0.1) return;
+    std::cout.flush();  // keep stdout's lines ahead of the progress line
     const int width = 24;
     const int filled = total_ ? static_cast<int>(width * done / total_) : width;
     std::cerr << "\r  [" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
@@ -130,6 +131,7 @@ void Progress::update(std::size_t done, const std::string& status) {
   } else {
     // Piped: quiet for short loops; a line every 2 s (and the last) for long ones.
     if (last ? !printed_ : since_print_.seconds() < 2.0) return;
+    std::cout.flush();
     std::cerr << "  " << label_ << " " << done << "/" << total_ << "  " << status << "\n";
   }
   printed_ = true;
