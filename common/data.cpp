@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -18,6 +19,8 @@
 
 namespace course {
 namespace {
+
+constexpr std::size_t kMaxDecompressed = std::size_t(1) << 30;  // 1 GiB: no dataset is larger
 
 bool file_exists(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -40,29 +43,12 @@ std::vector<std::string> split_commas(const std::string& line) {
   return fields;
 }
 
-/// Read a whole file through zlib, which reads gzipped and plain files alike.
-std::vector<unsigned char> read_maybe_gzipped(const std::string& path, const std::string& hint) {
-  if (!file_exists(path)) throw Error(path + ": file not found" + hint);
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
-  std::vector<unsigned char> bytes;
-  unsigned char buffer[1 << 16];
-  for (;;) {
-    const int n = gzread(f, buffer, sizeof buffer);
-    if (n < 0) {
-      int code = 0;
-      const std::string what = gzerror(f, &code);
-      gzclose(f);
-      throw Error(path + ": gzip data is corrupt (" + what + ")" + hint);
-    }
-    if (n == 0) break;
-    bytes.insert(bytes.end(), buffer, buffer + n);
-  }
-  // A gzip stream cut short reads as end-of-file; zlib reports it on close.
-  const int rc = gzclose(f);
-  if (rc == Z_BUF_ERROR) throw Error(path + ": gzip data is truncated" + hint);
-  if (rc != Z_OK) throw Error(path + ": gzip data is corrupt" + hint);
-  return bytes;
+/// Read a whole file (raw bytes); gzip is undone by maybe_gunzip.
+std::vector<unsigned char> read_file(const std::string& path, const std::string& hint) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": file not found" + hint);
+  return std::vector<unsigned char>((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
 }
 
 std::uint32_t big_endian_u32(const unsigned char* p) {
@@ -87,15 +73,19 @@ std::vector<std::uint32_t> idx_header(const std::vector<unsigned char>& bytes,
     throw Error(path + ": IDX header is truncated (" + std::to_string(bytes.size()) + " of " +
                 std::to_string(header) + " bytes)" + hint);
   std::vector<std::uint32_t> dims;
+  // The product of the dimensions, guarded so an overflow cannot fool the size check.
   std::uint64_t payload = 1;
+  bool overflow = false;
   for (std::size_t d = 0; d < n_dims; ++d) {
     dims.push_back(big_endian_u32(bytes.data() + 4 + 4 * d));
+    if (dims.back() != 0 && payload > UINT64_MAX / dims.back()) overflow = true;
     payload *= dims.back();
   }
-  if (bytes.size() - header != payload) {
+  if (overflow || payload != bytes.size() - header) {
     std::string shape;
     for (auto d : dims) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
-    throw Error(path + ": header says " + shape + " (" + std::to_string(payload) +
+    throw Error(path + ": header says " + shape + " (" +
+                (overflow ? std::string("over 2^64") : std::to_string(payload)) +
                 " data bytes), file has " + std::to_string(bytes.size() - header) +
                 " (truncated or corrupt)" + hint);
   }
@@ -113,9 +103,47 @@ std::string refetch_hint(const std::string& path) {
 
 }  // namespace
 
+std::vector<unsigned char> maybe_gunzip(std::vector<unsigned char> bytes, const std::string& name,
+                                        const std::string& hint) {
+  if (bytes.size() < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b) return bytes;  // not gzip
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw Error(name + ": zlib cannot start");
+  std::vector<unsigned char> out;
+  unsigned char buffer[1 << 16];
+  zs.next_in = bytes.data();
+  zs.avail_in = static_cast<uInt>(bytes.size());
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = buffer;
+    zs.avail_out = sizeof buffer;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      const std::string what = rc == Z_BUF_ERROR ? "truncated" : "corrupt";
+      inflateEnd(&zs);
+      throw Error(name + ": gzip data is " + what + hint);
+    }
+    out.insert(out.end(), buffer, buffer + (sizeof buffer - zs.avail_out));
+    if (out.size() > kMaxDecompressed) {
+      inflateEnd(&zs);
+      throw Error(name + ": gzip data expands beyond 1 GiB (not a dataset file?)" + hint);
+    }
+    if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {  // input ended mid-stream
+      inflateEnd(&zs);
+      throw Error(name + ": gzip data is truncated" + hint);
+    }
+  }
+  inflateEnd(&zs);
+  return out;
+}
+
 Dataset load_csv(const std::string& path, const std::vector<std::string>& class_names) {
   std::ifstream in(path);
   if (!in) throw Error(path + ": file not found");
+  return parse_csv(in, path, class_names);
+}
+
+Dataset parse_csv(std::istream& in, const std::string& path,
+                  const std::vector<std::string>& class_names) {
   Dataset d;
   d.class_names = class_names;
   const bool fixed_classes = !class_names.empty();
@@ -178,7 +206,12 @@ Dataset load_csv(const std::string& path, const std::vector<std::string>& class_
 arma::Mat<unsigned char> read_idx_images(const std::string& path, arma::uword* rows,
                                          arma::uword* cols) {
   const std::string hint = refetch_hint(path);
-  const auto bytes = read_maybe_gzipped(path, hint);
+  return parse_idx_images(maybe_gunzip(read_file(path, hint), path, hint), path, rows, cols, hint);
+}
+
+arma::Mat<unsigned char> parse_idx_images(const std::vector<unsigned char>& bytes,
+                                          const std::string& path, arma::uword* rows,
+                                          arma::uword* cols, const std::string& hint) {
   const auto dims = idx_header(bytes, path, 2051, 3, hint);
   const arma::uword n = dims[0], r = dims[1], c = dims[2];
   if (rows) *rows = r;
@@ -192,7 +225,11 @@ arma::Mat<unsigned char> read_idx_images(const std::string& path, arma::uword* r
 
 arma::uvec read_idx_labels(const std::string& path) {
   const std::string hint = refetch_hint(path);
-  const auto bytes = read_maybe_gzipped(path, hint);
+  return parse_idx_labels(maybe_gunzip(read_file(path, hint), path, hint), path, hint);
+}
+
+arma::uvec parse_idx_labels(const std::vector<unsigned char>& bytes, const std::string& path,
+                            const std::string& hint) {
   const auto dims = idx_header(bytes, path, 2049, 1, hint);
   arma::uvec labels(dims[0]);
   for (arma::uword k = 0; k < labels.n_elem; ++k) labels[k] = bytes[8 + k];

@@ -28,6 +28,10 @@ struct Dataset {
 /// fields, a non-numeric or non-finite feature, an empty label.
 Dataset load_csv(const std::string& path, const std::vector<std::string>& class_names = {});
 
+/// \brief The CSV parser behind load_csv, on any stream; `path` names it in messages.
+Dataset parse_csv(std::istream& in, const std::string& path,
+                  const std::vector<std::string>& class_names = {});
+
 /// Images and their labels, one image per column, pixels scaled to [0, 1].
 struct ImageSet {
   arma::fmat X;           ///< (rows*cols x n) pixel intensities in [0, 1], column-major per image
@@ -43,6 +47,22 @@ arma::Mat<unsigned char> read_idx_images(const std::string& path, arma::uword* r
 
 /// \brief Read an IDX label file (magic 2049), raw or gzipped.
 arma::uvec read_idx_labels(const std::string& path);
+
+/// \brief Undo gzip when the bytes start with its magic (1f 8b); otherwise return them as they
+/// are. Truncated or corrupt streams, and streams expanding beyond 1 GiB, are errors naming `name`.
+/// \param hint appended to error messages (e.g. how to fetch the file again)
+std::vector<unsigned char> maybe_gunzip(std::vector<unsigned char> bytes, const std::string& name,
+                                        const std::string& hint = "");
+
+/// \brief The IDX image parser behind read_idx_images, on bytes in memory (already gunzipped).
+arma::Mat<unsigned char> parse_idx_images(const std::vector<unsigned char>& bytes,
+                                          const std::string& path, arma::uword* rows = nullptr,
+                                          arma::uword* cols = nullptr,
+                                          const std::string& hint = "");
+
+/// \brief The IDX label parser behind read_idx_labels, on bytes in memory (already gunzipped).
+arma::uvec parse_idx_labels(const std::vector<unsigned char>& bytes, const std::string& path,
+                            const std::string& hint = "");
 
 /// What the registry knows about one dataset.
 struct DatasetInfo {

@@ -68,6 +68,7 @@ class Figure {
   /// Send everything to gnuplot, wait for it, and move the PNG into place.
   void finish() {
     std::remove(tmp_.c_str());
+    PendingFile pending(tmp_);  // Ctrl-C while gnuplot draws leaves no half-written PNG
     {
       Gnuplot gp("gnuplot");
       gp << script_.str() << "\nset output\nexit\n";

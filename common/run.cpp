@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,15 @@
 
 namespace course {
 namespace {
+
+// The file being written when a signal arrives (at most one at a time in this course).
+char g_pending[4096] = {0};
+
+extern "C" void remove_pending_and_exit(int sig) {
+  if (g_pending[0]) unlink(g_pending);  // unlink is async-signal-safe
+  signal(sig, SIG_DFL);
+  raise(sig);  // end with the signal's own status (130 for Ctrl-C in a shell)
+}
 
 std::string one_line(std::string s) {
   for (auto& ch : s)
@@ -39,7 +49,18 @@ CLI::Validator positive() {
 }
 
 void add_common_options(CLI::App& app, CommonOptions& o) {
-  app.add_option("--seed", o.seed, "seed of the run's random generator")->capture_default_str();
+  app.add_option("--seed", o.seed, "seed of the run's random generator")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            // CLI11 would read "-3" as 2^64 - 3: reject a sign before it converts.
+            const std::string max = "18446744073709551615";  // 2^64 - 1
+            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
+                v.size() > max.size() || (v.size() == max.size() && v > max))
+              return "must be a whole number from 0 to 2^64 - 1, found " + v;
+            return "";
+          },
+          "UINT"))
+      ->capture_default_str();
   app.add_option("--data", o.data_dir, "dataset folder (default: the course's datasets/)");
   app.add_option("--out", o.out_dir, "output folder for plots, CSVs and summary.json")
       ->capture_default_str();
@@ -74,6 +95,8 @@ int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& 
   if (auto* opt = app.get_option_no_throw("--threads"); opt && opt->count() > 0)
     threads = opt->as<int>();
   set_blas_threads(threads);
+  std::signal(SIGINT, remove_pending_and_exit);
+  std::signal(SIGTERM, remove_pending_and_exit);
   try {
     experiment();
     return 0;
@@ -93,8 +116,15 @@ void make_out_dir(const std::string& dir) {
     throw Error(dir + ": cannot create the output folder (" + ec.message() + ")");
 }
 
+PendingFile::PendingFile(const std::string& path) {
+  std::snprintf(g_pending, sizeof g_pending, "%s", path.c_str());
+}
+
+PendingFile::~PendingFile() { g_pending[0] = 0; }
+
 void write_file_atomic(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp";
+  PendingFile pending(tmp);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(path + ": cannot write (is the folder there and writable?)");

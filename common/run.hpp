@@ -64,7 +64,19 @@ int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& 
 void make_out_dir(const std::string& dir);
 
 /// \brief Write a file so that it is either complete or absent: write `path.tmp`, flush, rename.
+/// An interrupted run (Ctrl-C, SIGTERM) deletes the temporary file on its way out.
 void write_file_atomic(const std::string& path, const std::string& content);
+
+/// \brief A temporary file that Ctrl-C (SIGINT) or SIGTERM deletes before the run ends, so an
+/// interrupted run leaves complete files only. Register it while the file is being written;
+/// the destructor unregisters it (it does not delete it: rename it into place first).
+class PendingFile {
+ public:
+  explicit PendingFile(const std::string& path);
+  ~PendingFile();
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+};
 
 /// \brief Write `summary.json` into the output folder (atomically, 2-space indented).
 ///

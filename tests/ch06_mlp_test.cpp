@@ -215,3 +215,28 @@ BOOST_AUTO_TEST_CASE(mnist_2000_images_reach_85_percent_in_5_epochs_needs_mnist)
   BOOST_TEST(losses.back() < losses.front());
   BOOST_TEST(acc >= 0.85);
 }
+
+// A learning rate far too high makes the loss overflow: training must stop at the first
+// non-finite loss with a message naming the epoch, the batch and the likely cause.
+BOOST_AUTO_TEST_CASE(numeric_fault_stops_training_with_a_clear_message) {
+  course::Rng rng(2);
+  Sequential<float> net;
+  net.add<Dense<float>>(4, 8, rng);
+  net.add<ReLU<float>>();
+  net.add<Dense<float>>(8, 3, rng);
+  arma::fmat X(4, 50);
+  course::fill_normal(X, rng);
+  const arma::fmat Y = course::one_hot<arma::fmat>(arma::uvec(50, arma::fill::zeros), 3);
+  QuadraticCost<float> cost;
+  SGD<float> sgd(net.params(), 1e12);
+  Trainer<float> trainer(net, cost, sgd, 10);
+  std::string message;
+  try {
+    for (std::size_t epoch = 1; epoch <= 3; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
+  } catch (const course::Error& e) {
+    message = e.what();
+  }
+  BOOST_TEST_MESSAGE(message);
+  BOOST_TEST(message.rfind("training diverged at epoch 1, batch ", 0) == 0u);
+  BOOST_TEST(message.find("too high?") != std::string::npos);
+}

@@ -3,6 +3,10 @@
 #define BOOST_TEST_MODULE common_run_plot
 #include <boost/test/unit_test.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -115,5 +119,28 @@ BOOST_AUTO_TEST_CASE(no_gnuplot_is_a_clear_error_not_sigpipe) {
   BOOST_TEST(message.find("gnuplot not found on PATH (install Debian package gnuplot-nox") !=
              std::string::npos);
   BOOST_TEST(!fs::exists(dir / "x.png"));
+  fs::remove_all(dir);
+}
+
+// Ctrl-C while a file is being written: the run ends by the signal, and the half-written
+// temporary file is gone (only complete files remain).
+BOOST_AUTO_TEST_CASE(ctrl_c_leaves_no_half_written_file) {
+  const auto dir = temp_dir("sigint");
+  const std::string tmp = (dir / "summary.json.tmp").string();
+  const pid_t child = fork();
+  BOOST_REQUIRE(child >= 0);
+  if (child == 0) {
+    run({}, [&] {
+      std::ofstream(tmp) << "{ half";
+      PendingFile pending(tmp);
+      std::raise(SIGINT);  // the user presses Ctrl-C here
+    });
+    _exit(0);  // not reached: SIGINT ends the child
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  BOOST_TEST(WIFSIGNALED(status));
+  BOOST_TEST(WTERMSIG(status) == SIGINT);
+  BOOST_TEST(!fs::exists(tmp));
   fs::remove_all(dir);
 }

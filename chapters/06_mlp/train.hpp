@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <functional>
+#include <sstream>
 #include <string>
 
 #include "chapters/06_mlp/loss.hpp"
@@ -56,11 +57,7 @@ class Trainer {
       const Mat Yb(Y_.colptr(first), Y_.n_rows, m, false, true);
       const Mat& A = net_.forward(Xb);          // 1. forward
       const T L = loss_.forward(A, Yb);         // 2. loss
-      if (!std::isfinite(static_cast<double>(L)))
-        throw course::Error("training diverged at epoch " + std::to_string(epoch) + ", batch " +
-                            std::to_string(batch + 1) + ": the loss is " + std::to_string(L) +
-                            " (is the learning rate eta = " + std::to_string(optimizer_.eta) +
-                            " too high?)");
+      if (!std::isfinite(static_cast<double>(L))) diverged(epoch, batch + 1, L);
       net_.backward(loss_.backward());          // 3. backward
       optimizer_.step();                        // 4. update
       total += static_cast<double>(L) * m;
@@ -72,6 +69,13 @@ class Trainer {
   // [train_epoch]
 
  private:
+  [[noreturn]] void diverged(std::size_t epoch, arma::uword batch, T L) const {
+    std::ostringstream s;
+    s << "training diverged at epoch " << epoch << ", batch " << batch << ": the loss is " << L
+      << " (is the learning rate eta = " << optimizer_.eta << " too high?)";
+    throw course::Error(s.str());
+  }
+
   void shuffle(const Mat& X, const Mat& Y, course::Rng& rng) {
     const arma::uvec order = course::permutation(X.n_cols, rng);
     X_.set_size(X.n_rows, X.n_cols);

@@ -1,0 +1,21 @@
+# Runs EXE twice with the same seed (--no-plots, into OUT/a and OUT/b) and checks that the two
+# summary.json files are identical once "timing_seconds" (wall-clock numbers) is removed.
+foreach(run a b)
+  file(REMOVE_RECURSE "${OUT}/${run}")
+  execute_process(COMMAND ${EXE} --no-plots --out ${OUT}/${run} RESULT_VARIABLE rc
+                  OUTPUT_QUIET ERROR_VARIABLE err TIMEOUT 300)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "run ${run} failed (exit ${rc}): ${err}")
+  endif()
+  file(READ "${OUT}/${run}/summary.json" json_${run})
+  string(JSON has_timing ERROR_VARIABLE no_timing GET "${json_${run}}" timing_seconds)
+  if(NOT no_timing)
+    string(JSON json_${run} REMOVE "${json_${run}}" timing_seconds)
+  endif()
+endforeach()
+if(NOT json_a STREQUAL json_b)
+  file(WRITE "${OUT}/a.json" "${json_a}")
+  file(WRITE "${OUT}/b.json" "${json_b}")
+  message(FATAL_ERROR "summary.json differs between two runs with the same seed: diff ${OUT}/a.json ${OUT}/b.json")
+endif()
+message(STATUS "identical summary.json (timing_seconds aside)")
