@@ -6,6 +6,8 @@
 // sgemm at 1024^3 for context. With --vs-pytorch it runs bench/pytorch_mlp.py on the identical
 // workload after each of its own measurements and reports PyTorch / ours.
 // Not a test: nothing here asserts, and no test is timed.
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -99,7 +101,9 @@ double sgemm_gflops() {
 /// Run bench/pytorch_mlp.py for one batch size; parse its one JSON line.
 nlohmann::json run_pytorch(const std::string& script, arma::uword batch, arma::uword epochs,
                            int threads, const std::string& data_dir) {
-  const std::string cmd = "python3 " + script + " --batch " + std::to_string(batch) + " --epochs " +
+  // Debian's python3 (where python3-torch lives), even when another python3 comes first on PATH.
+  const std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  const std::string cmd = python + " " + script + " --batch " + std::to_string(batch) + " --epochs " +
                           std::to_string(epochs) + " --threads " + std::to_string(threads) +
                           " --data " + data_dir + " 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);

@@ -7,9 +7,12 @@
 /// logits of any size. Omits: label smoothing and class weights.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "chapters/06_mlp/loss.hpp"
+#include "common/error.hpp"
 
 namespace mlp {
 
@@ -29,14 +32,28 @@ T log_sum_exp(const T* z, arma::uword K) {
   return z_max + std::log(sum);
 }
 
-/// \brief Column-wise softmax, \f$ p_k = e^{z_k} / \sum_i e^{z_i} = e^{z_k - \text{lse}(z)} \f$.
+/// \brief Column-wise softmax, \f$ p_k = e^{z_k} / \sum_i e^{z_i}
+/// = e^{z_k - z_{max}} / \sum_i e^{z_i - z_{max}} \f$.
+///
+/// The shifted form never overflows, and dividing by the shifted sum keeps each \f$ p_k \f$
+/// accurate to a few units in the last place. (Writing \f$ p_k = e^{z_k - \text{lse}(z)} \f$
+/// is equal on paper but loses digits for large logits: \f$ \text{lse} \approx 1001.1 \f$ is
+/// stored with an absolute error near \f$ 10^{-13} \f$ in double and \f$ 6 \cdot 10^{-5} \f$
+/// in float, and that error lands in every \f$ p_k \f$.)
 /// \param Z (K x m) logits  \param P (K x m) output probabilities; each column sums to 1
 template <class T>
 void softmax(const arma::Mat<T>& Z, arma::Mat<T>& P) {
   P.set_size(Z.n_rows, Z.n_cols);
   for (arma::uword j = 0; j < Z.n_cols; ++j) {
-    const T lse = log_sum_exp(Z.colptr(j), Z.n_rows);
-    for (arma::uword k = 0; k < Z.n_rows; ++k) P(k, j) = std::exp(Z(k, j) - lse);
+    const T* z = Z.colptr(j);
+    T* p = P.colptr(j);
+    const T z_max = *std::max_element(z, z + Z.n_rows);
+    T sum = 0;
+    for (arma::uword k = 0; k < Z.n_rows; ++k) {
+      p[k] = std::exp(z[k] - z_max);  // e^{z_k - z_max}, at most 1: no overflow
+      sum += p[k];
+    }
+    for (arma::uword k = 0; k < Z.n_rows; ++k) p[k] /= sum;  // p_k = e^{z_k - z_max} / sum
   }
 }
 // [softmax]
@@ -51,16 +68,29 @@ class SoftmaxCrossEntropy : public Loss<T> {
  public:
   using Mat = arma::Mat<T>;
   /// \param Z (K x m) logits (no activation after the last Dense)  \param Y (K x m) one-hot or
-  /// probability targets
+  /// probability targets (each column sums to 1)
+  /// \return the batch's mean cross-entropy (accumulated in double)
   T forward(const Mat& Z, const Mat& Y) override {
+    if (Z.n_rows != Y.n_rows || Z.n_cols != Y.n_cols)
+      throw course::Error("softmax + cross-entropy: logits are " + std::to_string(Z.n_rows) +
+                          " x " + std::to_string(Z.n_cols) + ", targets " +
+                          std::to_string(Y.n_rows) + " x " + std::to_string(Y.n_cols));
     P_.set_size(Z.n_rows, Z.n_cols);
     double L = 0;
     for (arma::uword j = 0; j < Z.n_cols; ++j) {
-      const T lse = log_sum_exp(Z.colptr(j), Z.n_rows);  // log sum_k e^{z_k}
+      const T* z = Z.colptr(j);
+      T* p = P_.colptr(j);
+      const T z_max = *std::max_element(z, z + Z.n_rows);
+      T sum = 0;
       for (arma::uword k = 0; k < Z.n_rows; ++k) {
-        const T log_p = Z(k, j) - lse;                   // log p_k, finite for any logits
-        P_(k, j) = std::exp(log_p);                      // p_k (softmax)
-        if (Y(k, j) != T(0)) L -= Y(k, j) * log_p;       // - y_k log p_k
+        p[k] = std::exp(z[k] - z_max);        // e^{z_k - z_max}, at most 1: no overflow
+        sum += p[k];
+      }
+      const T log_sum = std::log(sum);        // log sum_k e^{z_k - z_max}, in [0, log K]
+      for (arma::uword k = 0; k < Z.n_rows; ++k) {
+        const T log_p = (z[k] - z_max) - log_sum;            // log p_k, finite for any logits
+        p[k] /= sum;                                         // p_k (softmax)
+        if (Y(k, j) != T(0)) L -= Y(k, j) * double(log_p);   // - y_k log p_k
       }
     }
     const T m = static_cast<T>(Z.n_cols);
