@@ -32,3 +32,10 @@ function(course_expect_error NN SLUG)
       -P ${PROJECT_SOURCE_DIR}/cmake/expect_error.cmake)
   set_tests_properties(${target}.error.${ARG_NAME} PROPERTIES LABELS "ch${NN};errors")
 endfunction()
+
+# course_count_allocations(TEST_TARGET)
+#   Route Armadillo's allocations (posix_memalign, malloc) through tests/support/count_allocations.hpp,
+#   which the test includes once, so a test can assert that a training loop allocates nothing.
+function(course_count_allocations target)
+  target_link_options(${target} PRIVATE -Wl,--wrap=posix_memalign -Wl,--wrap=malloc)
+endfunction()

@@ -1,5 +1,5 @@
 # Chapter 06: allocation counting needs Armadillo's allocations routed through the test.
-target_link_options(ch06_mlp_test PRIVATE -Wl,--wrap=posix_memalign -Wl,--wrap=malloc)
+course_count_allocations(ch06_mlp_test)
 course_expect_error(06 mlp NAME unknown_flag CODE 2
   REGEX "^ch06_mlp: error: The following argument was not expected: --hiden \\(see --help\\)$"
   ARGS --hiden)

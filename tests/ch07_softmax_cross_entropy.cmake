@@ -1,6 +1,6 @@
 # Chapter 07: allocation counting needs Armadillo's allocations routed through the test;
 # the executable with bad flags and a missing dataset, --help, and a quick run.
-target_link_options(ch07_softmax_cross_entropy_test PRIVATE -Wl,--wrap=posix_memalign -Wl,--wrap=malloc)
+course_count_allocations(ch07_softmax_cross_entropy_test)
 course_expect_error(07 softmax_cross_entropy NAME unknown_flag CODE 2
   REGEX "^ch07_softmax_cross_entropy: error: The following argument was not expected: --epoch \\(see --help\\)$"
   ARGS --epoch)

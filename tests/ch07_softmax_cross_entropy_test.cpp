@@ -19,29 +19,7 @@
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
 
-// --- Allocation counting, as in chapter 06's test: every operator new, and Armadillo's
-// posix_memalign / malloc (linked with -Wl,--wrap=...; see tests/ch07_softmax_cross_entropy.cmake).
-static std::atomic<long> g_allocations{0};
-extern "C" {
-int __real_posix_memalign(void** p, std::size_t a, std::size_t n);
-void* __real_malloc(std::size_t n);
-int __wrap_posix_memalign(void** p, std::size_t a, std::size_t n) {
-  ++g_allocations;
-  return __real_posix_memalign(p, a, n);
-}
-void* __wrap_malloc(std::size_t n) {
-  ++g_allocations;
-  return __real_malloc(n);
-}
-}
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // new and delete below pair malloc/free
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = __real_malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
 using namespace mlp;
 namespace tt = boost::test_tools;

@@ -1,5 +1,5 @@
 # Chapter 08: allocation counting needs Armadillo's allocations routed through the test.
-target_link_options(ch08_training_deeper_test PRIVATE -Wl,--wrap=posix_memalign -Wl,--wrap=malloc)
+course_count_allocations(ch08_training_deeper_test)
 # The executable with bad input: one line on stderr, the documented exit code.
 course_expect_error(08 training_deeper NAME unknown_flag CODE 2
   REGEX "^ch08_training_deeper: error: The following argument was not expected: --adma \\(see --help\\)$"
