@@ -6,6 +6,7 @@
 // sgemm at 1024^3 for context. With --vs-pytorch it runs bench/pytorch_mlp.py on the identical
 // workload after each of its own measurements and reports PyTorch / ours.
 // Not a test: nothing here asserts, and no test is timed.
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -85,6 +86,13 @@ Stats gemm_only(arma::uword n, arma::uword batch, arma::uword epochs) {
   return stats(times);
 }
 
+/// The OpenBLAS kernel family in use (e.g. "SkylakeX", "Haswell"), or "" with another BLAS.
+std::string blas_core() {
+  using CoreName = char* (*)();
+  auto f = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  return f ? std::string(f()) : std::string();
+}
+
 double sgemm_gflops() {
   const arma::uword N = 1024;
   Mat A(N, N, arma::fill::randu), B(N, N, arma::fill::randu), C(N, N);
@@ -140,6 +148,7 @@ int main(int argc, char** argv) {
     const course::ImageSet test = course::load_images("mnist", "test", common.data_dir);
     const std::string data_dir = course::dataset_dir("mnist", common.data_dir);
     nlohmann::json rows = nlohmann::json::array();
+    std::printf("OpenBLAS kernels: %s\n", blas_core().c_str());
     std::printf("%-5s %-7s %-26s %-9s %-8s %-5s %-18s %-8s %s\n", "batch", "threads",
                 "ours: s/epoch (min-max)", "samples/s", "GFLOP/s", "acc", "GEMM-only s/epoch",
                 "ours/GEMM", vs_pytorch ? "PyTorch s/epoch  PyTorch/ours" : "");
@@ -183,7 +192,8 @@ int main(int argc, char** argv) {
     std::printf("sgemm 1024^3, 1 thread: %.1f GFLOP/s\n", peak);
     course::write_summary(common.out_dir, {{"headline", "see rows"}, {"rows", rows},
                                            {"sgemm_1024_gflops_1_thread", peak},
-                                           {"epochs_timed", epochs}});
+                                           {"epochs_timed", epochs},
+                                           {"openblas_core", blas_core()}});
     std::cout << "wrote " << common.out_dir << "/summary.json\n";
   });
 }
