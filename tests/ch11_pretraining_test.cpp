@@ -334,6 +334,10 @@ BOOST_AUTO_TEST_CASE(each_malformed_file_gives_its_error) {
       {"offsets_outside_the_file", file_bytes("{" + w23 + "[0,4000]}}", f32le({1, 2, 3, 4, 5, 6})),
        "tensor 'w': data_offsets [0, 4000] reach past the end of the file (its data section has 24 "
        "bytes; truncated?)"},
+      // Found by fuzzing (./course fuzz): a number too large for a double in the header.
+      {"number_overflow_in_header", read_bytes(kFixtures + "/number_overflow.safetensors"),
+       "the header is not valid JSON ([json.exception.out_of_range.406] number overflow parsing "
+       "'12e674')"},
       {"truncated_in_data", read_bytes(kFixtures + "/truncated.safetensors"),
        "tensor '2.weight': data_offsets [72, 104] reach past the end of the file (its data section "
        "has 84 bytes; truncated?)"},

@@ -204,6 +204,10 @@ File parse(const std::string& bytes, const std::string& source) {
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(source + ": the header is not valid JSON (error at byte " + std::to_string(e.byte) +
                 " of " + std::to_string(N) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // Valid syntax the library still refuses, e.g. a number too large for a double (found by
+    // fuzzing: tests/fixtures/ch11_safetensors/number_overflow.safetensors).
+    throw Error(source + ": the header is not valid JSON (" + e.what() + ")");
   }
   if (!header.is_object()) throw Error(source + ": the header is not a JSON object");
 
