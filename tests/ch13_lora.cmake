@@ -1,5 +1,5 @@
 # Chapter 13: allocation counting needs Armadillo's allocations routed through the test.
-target_link_options(ch13_lora_test PRIVATE -Wl,--wrap=posix_memalign -Wl,--wrap=malloc)
+course_count_allocations(ch13_lora_test)
 # The executable with bad flags and bad files: one line on stderr, the documented exit code.
 # Runs that need MNIST say so in their names.
 set(ch13_out ${CMAKE_BINARY_DIR}/test_output/ch13_bad)

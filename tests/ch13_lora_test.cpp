@@ -29,29 +29,7 @@
 #include "chapters/13_lora/sha256.hpp"
 #include "common/gradcheck.hpp"
 
-// --- Allocation counting, as in chapters 06 and 08: every operator new, and Armadillo's
-// posix_memalign / malloc (linked with -Wl,--wrap=...; see tests/ch13_lora.cmake).
-static std::atomic<long> g_allocations{0};
-extern "C" {
-int __real_posix_memalign(void** p, std::size_t a, std::size_t n);
-void* __real_malloc(std::size_t n);
-int __wrap_posix_memalign(void** p, std::size_t a, std::size_t n) {
-  ++g_allocations;
-  return __real_posix_memalign(p, a, n);
-}
-void* __wrap_malloc(std::size_t n) {
-  ++g_allocations;
-  return __real_malloc(n);
-}
-}
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // new and delete below pair malloc/free
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = __real_malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
 using namespace mlp;
 namespace fs = std::filesystem;
