@@ -140,6 +140,24 @@ inline Split random_split(arma::uword n, double test_fraction, Rng& rng) {
   return s;
 }
 
+/// Mean and sample standard deviation of repeated measurements (e.g. accuracies over seeds).
+struct MeanSd {
+  double mean = 0;  ///< arithmetic mean
+  double sd = 0;    ///< sample standard deviation (divide by n - 1); 0 for a single value
+};
+
+/// \brief Mean and sample standard deviation of a list of values (error bars over seeds).
+inline MeanSd mean_sd(const std::vector<double>& v) {
+  MeanSd r;
+  for (double x : v) r.mean += x / double(v.size());
+  if (v.size() > 1) {
+    double ss = 0;
+    for (double x : v) ss += (x - r.mean) * (x - r.mean);
+    r.sd = std::sqrt(ss / double(v.size() - 1));
+  }
+  return r;
+}
+
 /// \brief Confusion matrix: entry (i, j) counts samples of true class i predicted as j.
 inline arma::umat confusion_matrix(const arma::uvec& truth, const arma::uvec& predicted,
                                    arma::uword n_classes) {

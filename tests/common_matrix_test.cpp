@@ -108,3 +108,11 @@ BOOST_AUTO_TEST_CASE(confusion_matrix_counts) {
   const arma::umat expected = {{1, 1, 0}, {0, 1, 0}, {1, 0, 1}};
   BOOST_TEST(arma::all(arma::vectorise(C == expected)));
 }
+
+BOOST_AUTO_TEST_CASE(mean_and_sample_standard_deviation) {
+  // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squares 32, sample sd sqrt(32 / 7).
+  const MeanSd r = mean_sd({2, 4, 4, 4, 5, 5, 7, 9});
+  BOOST_TEST(r.mean == 5.0, boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(r.sd == std::sqrt(32.0 / 7.0), boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(mean_sd({3.5}).sd == 0.0);
+}

@@ -18,20 +18,8 @@ namespace {
 
 using mlp::Method;
 
-/// Mean and sample standard deviation (0 for a single value).
-struct MeanSd {
-  double mean = 0, sd = 0;
-};
-MeanSd mean_sd(const std::vector<double>& v) {
-  MeanSd r;
-  for (double x : v) r.mean += x / double(v.size());
-  if (v.size() > 1) {
-    double ss = 0;
-    for (double x : v) ss += (x - r.mean) * (x - r.mean);
-    r.sd = std::sqrt(ss / double(v.size() - 1));
-  }
-  return r;
-}
+using course::MeanSd;  // mean and sample standard deviation (common/matrix.hpp)
+using course::mean_sd;
 
 std::string pct(const MeanSd& a) {
   return course::fixed(100 * a.mean, 2) + " +- " + course::fixed(100 * a.sd, 2);

@@ -27,20 +27,8 @@ namespace {
 using Mat = arma::fmat;  // training runs in float32
 using mlp::Adaptation;
 
-/// Mean and sample standard deviation (0 for one value).
-struct MeanSd {
-  double mean = 0, sd = 0;
-};
-MeanSd mean_sd(const std::vector<double>& v) {
-  MeanSd r;
-  for (double x : v) r.mean += x / double(v.size());
-  if (v.size() > 1) {
-    double ss = 0;
-    for (double x : v) ss += (x - r.mean) * (x - r.mean);
-    r.sd = std::sqrt(ss / double(v.size() - 1));
-  }
-  return r;
-}
+using course::MeanSd;  // mean and sample standard deviation (common/matrix.hpp)
+using course::mean_sd;
 
 std::string pct(double a) { return course::fixed(100 * a, 2); }
 
