@@ -24,6 +24,7 @@
 #include "chapters/08_training_deeper/sigmoid_cross_entropy.hpp"
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
+#include "tests/support/check_every_parameter.hpp"
 
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
@@ -248,11 +249,7 @@ BOOST_AUTO_TEST_CASE(gradient_check_with_the_sigmoid_cross_entropy) {
   auto L = [&] { return loss.forward(net.forward(X), Y); };
   L();
   net.backward(loss.backward());
-  for (auto& p : net.params()) {
-    const arma::mat analytic = *p.grad;
-    const auto r = course::check_gradient(*p.value, analytic, L);
-    BOOST_TEST(r.max_rel_error <= 1e-7, p.name << "\n" << r.report(p.name));
-  }
+  check_every_parameter(net.params(), L);
 }
 
 // ---------------------------------------------------------------------------------------------

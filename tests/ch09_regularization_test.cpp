@@ -23,6 +23,7 @@
 #include "chapters/09_regularization/penalties.hpp"
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
+#include "tests/support/check_every_parameter.hpp"
 
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
@@ -198,11 +199,7 @@ BOOST_AUTO_TEST_CASE(gradient_check_of_the_loss_plus_each_penalty) {
     loss();
     net.backward(cost.backward());
     penalty->add_gradient();  // dC/dW = dC0/dW + dOmega/dW
-    for (auto& p : net.params()) {
-      const arma::mat analytic = *p.grad;
-      const auto r = course::check_gradient(*p.value, analytic, loss);
-      BOOST_TEST(r.max_rel_error <= 1e-7, kind << " " << p.name << "\n" << r.report(p.name));
-    }
+    check_every_parameter(net.params(), loss, kind + " ");
   }
 }
 
@@ -222,11 +219,7 @@ BOOST_AUTO_TEST_CASE(gradient_check_through_dropout_with_a_fixed_mask) {
   const auto& drop = dynamic_cast<Dropout<double>&>(net.layer(2));
   BOOST_REQUIRE(arma::accu(drop.mask() == 0.0) > 0u);  // some units are dropped
   net.backward(cost.backward());
-  for (auto& p : net.params()) {
-    const arma::mat analytic = *p.grad;
-    const auto r = course::check_gradient(*p.value, analytic, loss);
-    BOOST_TEST(r.max_rel_error <= 1e-7, p.name << "\n" << r.report(p.name));
-  }
+  check_every_parameter(net.params(), loss);
 }
 
 // ---------------------------------------------------------------------------------------------
