@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 
 #ifndef COURSE_DATASETS_DIR
 #define COURSE_DATASETS_DIR "datasets"
@@ -43,12 +44,13 @@ std::vector<std::string> split_commas(const std::string& line) {
   return fields;
 }
 
-/// Read a whole file (raw bytes); gzip is undone by maybe_gunzip.
-std::vector<unsigned char> read_file(const std::string& path, const std::string& hint) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": file not found" + hint);
-  return std::vector<unsigned char>((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
+constexpr std::size_t kMaxIdxFile = std::size_t(256) << 20;  // MNIST's largest file: 47 MB
+constexpr std::size_t kMaxCsvFile = std::size_t(64) << 20;   // iris.csv: 4 KB
+
+/// Read a whole IDX file (raw bytes, regular files only); gzip is undone by maybe_gunzip.
+std::vector<unsigned char> read_idx_file(const std::string& path, const std::string& hint) {
+  const std::string bytes = read_file(path, kMaxIdxFile, "an IDX file", hint);
+  return std::vector<unsigned char>(bytes.begin(), bytes.end());
 }
 
 std::uint32_t big_endian_u32(const unsigned char* p) {
@@ -137,8 +139,7 @@ std::vector<unsigned char> maybe_gunzip(std::vector<unsigned char> bytes, const 
 }
 
 Dataset load_csv(const std::string& path, const std::vector<std::string>& class_names) {
-  std::ifstream in(path);
-  if (!in) throw Error(path + ": file not found");
+  std::istringstream in(read_file(path, kMaxCsvFile, "a CSV file"));
   return parse_csv(in, path, class_names);
 }
 
@@ -206,7 +207,7 @@ Dataset parse_csv(std::istream& in, const std::string& path,
 arma::Mat<unsigned char> read_idx_images(const std::string& path, arma::uword* rows,
                                          arma::uword* cols) {
   const std::string hint = refetch_hint(path);
-  return parse_idx_images(maybe_gunzip(read_file(path, hint), path, hint), path, rows, cols, hint);
+  return parse_idx_images(maybe_gunzip(read_idx_file(path, hint), path, hint), path, rows, cols, hint);
 }
 
 arma::Mat<unsigned char> parse_idx_images(const std::vector<unsigned char>& bytes,
@@ -225,7 +226,7 @@ arma::Mat<unsigned char> parse_idx_images(const std::vector<unsigned char>& byte
 
 arma::uvec read_idx_labels(const std::string& path) {
   const std::string hint = refetch_hint(path);
-  return parse_idx_labels(maybe_gunzip(read_file(path, hint), path, hint), path, hint);
+  return parse_idx_labels(maybe_gunzip(read_idx_file(path, hint), path, hint), path, hint);
 }
 
 arma::uvec parse_idx_labels(const std::vector<unsigned char>& bytes, const std::string& path,

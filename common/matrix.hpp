@@ -44,6 +44,20 @@ arma::uvec argmax_cols(const Mat& A) {
   return arma::index_max(A, 0).t();
 }
 
+/// \brief Columns [first, first + m) of X as a matrix that reads X's memory in place (no copy).
+///
+/// Armadillo makes such views only from a non-const pointer; the view is returned const, so
+/// nothing writes through it. It is valid while X is alive and not resized.
+/// \param X (n_rows x n) the data; \return (n_rows x m) a read-only view
+template <class T>
+const arma::Mat<T> column_view(const arma::Mat<T>& X, arma::uword first, arma::uword m) {
+  if (first + m > X.n_cols)
+    throw Error("column_view: columns " + std::to_string(first) + " to " +
+                std::to_string(first + m) + " of a matrix with " + std::to_string(X.n_cols));
+  return arma::Mat<T>(const_cast<T*>(X.colptr(first)), X.n_rows, m, /*copy_aux_mem=*/false,
+                      /*strict=*/true);
+}
+
 /// \brief Fraction of columns whose argmax equals the label.
 template <class Mat>
 double accuracy(const Mat& A, const arma::uvec& labels) {

@@ -18,15 +18,6 @@
 namespace course {
 namespace {
 
-// The file being written when a signal arrives (at most one at a time in this course).
-char g_pending[4096] = {0};
-
-extern "C" void remove_pending_and_exit(int sig) {
-  if (g_pending[0]) unlink(g_pending);  // unlink is async-signal-safe
-  signal(sig, SIG_DFL);
-  raise(sig);  // end with the signal's own status (130 for Ctrl-C in a shell)
-}
-
 std::string one_line(std::string s) {
   for (auto& ch : s)
     if (ch == '\n' || ch == '\r') ch = ' ';
@@ -67,7 +58,8 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("--full", o.full, "the lesson's full run (slower) instead of the quick default");
   app.add_flag("--no-plots", o.no_plots, "write CSVs and summary.json but no PNG plots");
   app.add_option("--threads", o.threads, "BLAS threads (1 is fastest for small batches here)")
-      ->check(CLI::Range(1, 256))->capture_default_str();
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
 }
 
 void set_blas_threads(int threads) {
@@ -95,8 +87,7 @@ int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& 
   if (auto* opt = app.get_option_no_throw("--threads"); opt && opt->count() > 0)
     threads = opt->as<int>();
   set_blas_threads(threads);
-  std::signal(SIGINT, remove_pending_and_exit);
-  std::signal(SIGTERM, remove_pending_and_exit);
+  remove_pending_file_on_signals();
   try {
     experiment();
     return 0;
@@ -106,38 +97,6 @@ int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& 
   } catch (const std::exception& e) {
     std::cerr << program << ": error: " << one_line(e.what()) << std::endl;
     return 1;
-  }
-}
-
-void make_out_dir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir))
-    throw Error(dir + ": cannot create the output folder (" + ec.message() + ")");
-}
-
-PendingFile::PendingFile(const std::string& path) {
-  std::snprintf(g_pending, sizeof g_pending, "%s", path.c_str());
-}
-
-PendingFile::~PendingFile() { g_pending[0] = 0; }
-
-void write_file_atomic(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  PendingFile pending(tmp);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot write (is the folder there and writable?)");
-    out << content;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot rename " + tmp + " into place");
   }
 }
 
@@ -178,6 +137,14 @@ std::string fixed(double value, int decimals) {
   s.precision(decimals);
   s << value;
   return s.str();
+}
+
+std::string percent(double fraction, int decimals) { return fixed(100 * fraction, decimals) + "%"; }
+
+std::string scientific(double value, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*e", digits > 0 ? digits - 1 : 0, value);
+  return buf;
 }
 
 }  // namespace course

@@ -1,15 +1,10 @@
 /// \file
-/// \brief Run plumbing every chapter's `main` uses: common flags (CLI11), error handling with
-/// exit codes, a progress line, a timer, atomic file writes and `summary.json` (nlohmann-json).
+/// \brief Run plumbing under the chapter scaffold (common/chapter.hpp): the common flags
+/// (CLI11), error handling with exit codes, a progress line, a timer, number formats and
+/// `summary.json` (nlohmann-json).
 ///
-/// A chapter's main reads like this:
-/// \code
-/// CLI::App app{"Chapter 01: the perceptron"};
-/// course::CommonOptions common("ch01_perceptron");
-/// course::add_common_options(app, common);
-/// app.add_option("--eta", eta, "learning rate")->check(course::positive());
-/// return course::run_main(app, argc, argv, [&] { /* the experiment */ });
-/// \endcode
+/// Chapters use it through course::Chapter; `run_main` is the part of it that turns failures
+/// into one line and an exit code, also used by the benchmark.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,19 +14,21 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/files.hpp"
+
 namespace course {
 
 /// Flags every chapter has.
 struct CommonOptions {
   explicit CommonOptions(std::string program_name)
       : program(std::move(program_name)), out_dir("output/" + program) {}
-  std::string program;          ///< e.g. "ch01_perceptron"
-  std::uint64_t seed = 42;      ///< --seed: the one seed of the run's generator
-  std::string data_dir;         ///< --data: dataset folder (empty: the registry's default)
-  std::string out_dir;          ///< --out: where plots, CSVs and summary.json go
-  bool full = false;            ///< --full: the lesson's run (slower), instead of the quick default
-  bool no_plots = false;        ///< --no-plots: skip gnuplot (tests, machines without it)
-  int threads = 1;              ///< --threads: OpenBLAS threads (1 is fastest for small batches)
+  std::string program;      ///< e.g. "ch01_perceptron"
+  std::uint64_t seed = 42;  ///< --seed: the one seed of the run's generator
+  std::string data_dir;     ///< --data: dataset folder (empty: the registry's default)
+  std::string out_dir;      ///< --out: where plots, CSVs and summary.json go
+  bool full = false;        ///< --full: the lesson's run (slower), instead of the quick default
+  bool no_plots = false;    ///< --no-plots: skip gnuplot (tests, machines without it)
+  int threads = 1;          ///< --threads: OpenBLAS threads (1 is fastest for small batches)
 
   /// Path of a file in the output folder.
   std::string out(const std::string& file) const { return out_dir + "/" + file; }
@@ -43,8 +40,9 @@ CLI::Validator positive();
 
 /// \brief Set the number of OpenBLAS threads (no effect with another BLAS).
 ///
-/// On this course's 2-core machine a second thread makes small-batch training slower (the
-/// matrices are too small to share), so every chapter runs with 1 unless `--threads` says more.
+/// Every chapter runs with 1 unless `--threads` says more: on the course's 2-core machine a
+/// second thread gained a few percent at batches 10 and 32, lost 42% at batch 128, and is
+/// several times slower whenever the other core is busy (README, "Speed").
 void set_blas_threads(int threads);
 
 /// \brief Register --seed, --data, --out, --full, --no-plots and --threads on a CLI11 app.
@@ -59,24 +57,6 @@ void add_common_options(CLI::App& app, CommonOptions& options);
 /// The line reads `<program>: error: <message>`.
 int run_main(CLI::App& app, int argc, char** argv, const std::function<void()>& experiment,
              int threads = 1);
-
-/// \brief Create the output folder (and parents); an Error if that is impossible.
-void make_out_dir(const std::string& dir);
-
-/// \brief Write a file so that it is either complete or absent: write `path.tmp`, flush, rename.
-/// An interrupted run (Ctrl-C, SIGTERM) deletes the temporary file on its way out.
-void write_file_atomic(const std::string& path, const std::string& content);
-
-/// \brief A temporary file that Ctrl-C (SIGINT) or SIGTERM deletes before the run ends, so an
-/// interrupted run leaves complete files only. Register it while the file is being written;
-/// the destructor unregisters it (it does not delete it: rename it into place first).
-class PendingFile {
- public:
-  explicit PendingFile(const std::string& path);
-  ~PendingFile();
-  PendingFile(const PendingFile&) = delete;
-  PendingFile& operator=(const PendingFile&) = delete;
-};
 
 /// \brief Write `summary.json` into the output folder (atomically, 2-space indented).
 ///
@@ -117,7 +97,14 @@ class Progress {
   bool printed_ = false;
 };
 
-/// \brief Format a number with a fixed number of decimals (for tables and headlines).
+/// \brief A number with a fixed number of decimals: fixed(0.06245, 3) is "0.062".
 std::string fixed(double value, int decimals);
+
+/// \brief A fraction as a percentage: percent(0.9279) is "92.79%", percent(0.8, 0) is "80%".
+std::string percent(double fraction, int decimals = 2);
+
+/// \brief A number in scientific notation with `digits` significant digits:
+/// scientific(1.3e-8) is "1.3e-08", scientific(0.01, 1) is "1e-02".
+std::string scientific(double value, int digits = 2);
 
 }  // namespace course

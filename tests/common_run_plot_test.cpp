@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/chapter.hpp"
 #include "common/error.hpp"
 #include "common/plot.hpp"
 #include "common/run.hpp"
@@ -59,6 +60,120 @@ BOOST_AUTO_TEST_CASE(exit_codes_and_one_line_errors) {
   const auto bad_file = run({}, [] { throw Error("x.csv:3: bad\nsecond line"); });
   BOOST_TEST(bad_file.first == 1);
   BOOST_TEST(bad_file.second == "prog: error: x.csv:3: bad second line\n");
+}
+
+/// Run a course::Chapter with a knob --epochs (quick 3, full 30) and the given arguments;
+/// returns exit code, stderr, stdout, and the epochs the body saw (0 if it did not run).
+struct ChapterRun {
+  int code = 0;
+  std::string err, out;
+  unsigned epochs = 0;
+};
+
+ChapterRun run_chapter(std::vector<std::string> args,
+                       const std::function<nlohmann::json(const CommonOptions&)>& body) {
+  Chapter chapter("99_test", "a test chapter");
+  unsigned epochs = 3;
+  chapter.knob("--epochs", epochs, "epochs", 30);
+  ChapterRun r;
+  args.insert(args.begin(), "ch99_test");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::stringstream err, out;
+  auto* old_err = std::cerr.rdbuf(err.rdbuf());
+  auto* old_out = std::cout.rdbuf(out.rdbuf());
+  r.code = chapter.run(static_cast<int>(argv.size()), argv.data(), [&](const CommonOptions& c) {
+    r.epochs = epochs;
+    return body(c);
+  });
+  std::cerr.rdbuf(old_err);
+  std::cout.rdbuf(old_out);
+  r.err = err.str();
+  r.out = out.str();
+  return r;
+}
+
+BOOST_AUTO_TEST_CASE(chapter_knobs_take_their_full_default_only_with_full) {
+  const auto dir = temp_dir("knobs");
+  const auto body = [](const CommonOptions&) { return nlohmann::json{{"headline", "ok"}}; };
+  const std::string out = (dir / "o").string();
+  BOOST_TEST(run_chapter({"--out", out, "--no-plots"}, body).epochs == 3u);
+  BOOST_TEST(run_chapter({"--out", out, "--full"}, body).epochs == 30u);
+  BOOST_TEST(run_chapter({"--out", out, "--full", "--epochs", "7"}, body).epochs == 7u);
+  const auto help = run_chapter({"--help"}, body);
+  BOOST_TEST(help.code == 0);
+  BOOST_TEST(help.out.find("epochs (--full: 30)") != std::string::npos, help.out);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(chapter_writes_the_common_summary_fields) {
+  const auto dir = temp_dir("summary");
+  const auto r = run_chapter({"--out", (dir / "o").string(), "--seed", "7", "--full"},
+                             [](const CommonOptions&) {
+                               return nlohmann::json{{"headline", "h"},
+                                                     {"timing_seconds", {{"step", 1.5}}}};
+                             });
+  BOOST_TEST(r.code == 0);
+  std::ifstream js(dir / "o" / "summary.json");
+  const auto j = nlohmann::json::parse(js);
+  BOOST_TEST(j["chapter"].get<std::string>() == "99_test");
+  BOOST_TEST(j["seed"].get<int>() == 7);
+  BOOST_TEST(j["full"].get<bool>() == true);
+  BOOST_TEST(j["headline"].get<std::string>() == "h");
+  BOOST_TEST(j["timing_seconds"]["step"].get<double>() == 1.5);
+  BOOST_TEST(j["timing_seconds"]["total"].get<double>() >= 0.0);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_run_leaves_no_new_output_folder) {
+  const auto dir = temp_dir("refused");
+  const fs::path out = dir / "new" / "deeper";
+  const auto r = run_chapter({"--out", out.string()}, [](const CommonOptions&) -> nlohmann::json {
+    throw Error("data.csv: file not found");
+  });
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err == "ch99_test: error: data.csv: file not found\n");
+  BOOST_TEST(!fs::exists(dir / "new"));  // both folders it made are gone again
+  BOOST_TEST(fs::exists(dir));           // the one that was there stays
+  // A folder that existed before the run stays, even when empty.
+  fs::create_directories(out);
+  run_chapter({"--out", out.string()}, [](const CommonOptions&) -> nlohmann::json {
+    throw Error("x");
+  });
+  BOOST_TEST(fs::exists(out));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(read_file_refuses_special_and_oversized_files) {
+  const auto dir = temp_dir("read");
+  const std::string small = (dir / "small.bin").string();
+  std::ofstream(small) << "12345";
+  BOOST_TEST(read_file(small, 5, "a test file") == "12345");
+  const auto message = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  BOOST_TEST(message([&] { read_file(small, 4, "a test file"); }) ==
+             small + ": 5 bytes, more than the 4 expected of a test file");
+  BOOST_TEST(message([&] { read_file("/dev/zero", 100, "a test file"); }) ==
+             "/dev/zero: is not a regular file (a device or a pipe?), expected a test file");
+  BOOST_TEST(message([&] { read_file(dir.string(), 100, "a test file"); }) ==
+             dir.string() + ": is a folder, expected a test file");
+  BOOST_TEST(message([&] { read_file((dir / "none").string(), 100, "a test file", " (fix: x)"); }) ==
+             (dir / "none").string() + ": file not found (fix: x)");
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(number_formats) {
+  BOOST_TEST(fixed(0.06245, 3) == "0.062");
+  BOOST_TEST(percent(0.9279) == "92.79%");
+  BOOST_TEST(percent(0.8, 0) == "80%");
+  BOOST_TEST(scientific(1.3e-8) == "1.3e-08");
+  BOOST_TEST(scientific(0.01, 1) == "1e-02");
 }
 
 BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_and_summary_is_json) {

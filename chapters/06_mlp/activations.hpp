@@ -27,7 +27,8 @@ class Sigmoid : public Layer<T> {
     dZ_ = dA % A_ % (T(1) - A_);  // dL/dZ = dL/dA . sigma(Z)(1 - sigma(Z))
     return dZ_;
   }
-  std::string describe() const override { return "Sigmoid"; }
+  std::string kind() const override { return "Sigmoid"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Sigmoid>(*this); }
 
  private:
   Mat A_, dZ_;
@@ -48,7 +49,8 @@ class Tanh : public Layer<T> {
     dZ_ = dA % (T(1) - arma::square(A_));  // dL/dZ = dL/dA . (1 - tanh^2(Z))
     return dZ_;
   }
-  std::string describe() const override { return "Tanh"; }
+  std::string kind() const override { return "Tanh"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Tanh>(*this); }
 
  private:
   Mat A_, dZ_;
@@ -72,10 +74,12 @@ class ReLU : public Layer<T> {
     const T* z = Z_->memptr();
     const T* g = dA.memptr();
     T* out = dZ_.memptr();
-    for (arma::uword i = 0; i < dA.n_elem; ++i) out[i] = z[i] > T(0) ? g[i] : T(0);  // dL/dZ = dL/dA . 1[Z > 0]
+    for (arma::uword i = 0; i < dA.n_elem; ++i)
+      out[i] = z[i] > T(0) ? g[i] : T(0);  // dL/dZ = dL/dA . 1[Z > 0]
     return dZ_;
   }
-  std::string describe() const override { return "ReLU"; }
+  std::string kind() const override { return "ReLU"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<ReLU>(*this); }
 
  private:
   const Mat* Z_ = nullptr;

@@ -34,7 +34,9 @@ class Dense : public Layer<T> {
 
   /// \brief A layer with weights and biases drawn from N(0, 1), as in Nielsen's network.py.
   Dense(arma::uword n_in, arma::uword n_out, course::Rng& rng)
-      : W(n_out, n_in), b(n_out, 1), dW(n_out, n_in, arma::fill::zeros),
+      : W(n_out, n_in),
+        b(n_out, 1),
+        dW(n_out, n_in, arma::fill::zeros),
         db(n_out, 1, arma::fill::zeros) {
     course::fill_normal(W, rng);
     course::fill_normal(b, rng);
@@ -49,9 +51,9 @@ class Dense : public Layer<T> {
       throw course::Error(describe() + ": expected an input with " + std::to_string(W.n_cols) +
                           " rows (features), got " + std::to_string(A_in.n_rows) + " x " +
                           std::to_string(A_in.n_cols));
-    A_in_ = &A_in;        // kept for backward: dW = delta * A_in^T
-    Z_ = W * A_in;        // Z = W A_in          (n_out x m)
-    Z_.each_col() += b;   //   + b, to every column
+    A_in_ = &A_in;       // kept for backward: dW = delta * A_in^T
+    Z_ = W * A_in;       // Z = W A_in          (n_out x m)
+    Z_.each_col() += b;  //   + b, to every column
     return Z_;
   }
   // [dense_forward]
@@ -59,17 +61,19 @@ class Dense : public Layer<T> {
   // [dense_backward]
   const Mat& backward(const Mat& delta, bool need_dA_in = true) override {
     // In the forward pass Z = W A_in + b, so now, with delta = dL/dZ (n_out x m):
-    dW = delta * A_in_->t();       // dL/dW = delta A_in^T            (n_out x n_in)
-    db = arma::sum(delta, 1);      // dL/db = delta summed over the batch (n_out x 1)
-    if (need_dA_in)
-      dA_in_ = W.t() * delta;      // dL/dA_in = W^T delta            (n_in x m)
+    dW = delta * A_in_->t();                 // dL/dW = delta A_in^T            (n_out x n_in)
+    db = arma::sum(delta, 1);                // dL/db = delta summed over the batch (n_out x 1)
+    if (need_dA_in) dA_in_ = W.t() * delta;  // dL/dA_in = W^T delta            (n_in x m)
     return dA_in_;
   }
   // [dense_backward]
 
   std::vector<Param<T>> params(const std::string& prefix) override {
-    return {{prefix + "weight", &W, &dW}, {prefix + "bias", &b, &db}};
+    return {{prefix + "weight", &W, &dW, false}, {prefix + "bias", &b, &db, true}};
   }
+
+  std::string kind() const override { return "Dense"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dense>(*this); }
 
   std::string describe() const override {
     return "Dense(" + std::to_string(W.n_cols) + " -> " + std::to_string(W.n_rows) + ")";

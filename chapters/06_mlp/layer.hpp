@@ -14,6 +14,7 @@
 #pragma once
 
 #include <armadillo>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,10 @@ namespace mlp {
 /// (chapter 12) means not handing it its parameters.
 template <class T>
 struct Param {
-  std::string name;     ///< e.g. "0.weight", "0.bias" (PyTorch's nn.Sequential naming)
-  arma::Mat<T>* value;  ///< the parameter (W or b)
-  arma::Mat<T>* grad;   ///< dL/d(value), same shape, written by backward()
+  std::string name;      ///< e.g. "0.weight", "0.bias" (PyTorch's nn.Sequential naming)
+  arma::Mat<T>* value;   ///< the parameter (W or b)
+  arma::Mat<T>* grad;    ///< dL/d(value), same shape, written by backward()
+  bool is_bias = false;  ///< a bias (or another additive offset): penalties leave these alone
 };
 // [param]
 
@@ -62,8 +64,14 @@ class Layer {
   virtual void set_training(bool training) { training_ = training; }
   bool training() const { return training_; }
 
+  /// \brief What kind of layer this is, e.g. "Dense", "Sigmoid" (the class's name).
+  virtual std::string kind() const = 0;
+
   /// \brief A short description, e.g. "Dense(784 -> 30)", used in error messages.
-  virtual std::string describe() const = 0;
+  virtual std::string describe() const { return kind(); }
+
+  /// \brief A copy of this layer, parameters included (to copy a whole network).
+  virtual std::unique_ptr<Layer<T>> clone() const = 0;
 
  protected:
   bool training_ = true;

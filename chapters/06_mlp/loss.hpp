@@ -6,9 +6,8 @@
 /// output, which starts backpropagation. Chapter 07 adds softmax + cross-entropy.
 #pragma once
 
-#include <string>
-
 #include <armadillo>
+#include <string>
 
 namespace mlp {
 
@@ -34,8 +33,8 @@ class QuadraticCost : public Loss<T> {
   using Mat = arma::Mat<T>;
   T forward(const Mat& A, const Mat& Y) override {
     const T m = static_cast<T>(A.n_cols);
-    dA_ = (A - Y) / m;                                       // dL/dA = (A - Y) / m
-    return T(0.5) * m * arma::accu(arma::square(dA_));       // L = 1/(2m) sum ||A - Y||^2
+    dA_ = (A - Y) / m;                                  // dL/dA = (A - Y) / m
+    return T(0.5) * m * arma::accu(arma::square(dA_));  // L = 1/(2m) sum ||A - Y||^2
   }
   const Mat& backward() override { return dA_; }
   std::string describe() const override { return "quadratic cost"; }

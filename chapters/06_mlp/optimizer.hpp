@@ -29,7 +29,8 @@ class Optimizer {
 };
 
 // [sgd]
-/// \brief Stochastic gradient descent: \f$ \theta \leftarrow \theta - \eta\, \partial L/\partial\theta \f$.
+/// \brief Stochastic gradient descent: \f$ \theta \leftarrow \theta - \eta\, \partial
+/// L/\partial\theta \f$.
 template <class T>
 class SGD : public Optimizer<T> {
  public:

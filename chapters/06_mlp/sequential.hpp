@@ -19,12 +19,30 @@ class Sequential {
  public:
   using Mat = arma::Mat<T>;
 
+  Sequential() = default;
+  Sequential(Sequential&&) noexcept = default;
+  Sequential& operator=(Sequential&&) noexcept = default;
+  /// \brief A deep copy: every layer cloned, parameters included.
+  Sequential(const Sequential& other) {
+    for (const auto& layer : other.layers_) layers_.push_back(layer->clone());
+  }
+  Sequential& operator=(const Sequential& other) {
+    if (this != &other) *this = Sequential(other);
+    return *this;
+  }
+
   /// \brief Append a layer built in place, e.g. `net.add<Dense<float>>(784, 30, rng)`.
   /// \return a reference to the new layer
   template <class L, class... Args>
   L& add(Args&&... args) {
     layers_.push_back(std::make_unique<L>(std::forward<Args>(args)...));
     return static_cast<L&>(*layers_.back());
+  }
+
+  /// \brief Append a layer made elsewhere (e.g. a clone of another network's layer).
+  Layer<T>& add(std::unique_ptr<Layer<T>> layer) {
+    layers_.push_back(std::move(layer));
+    return *layers_.back();
   }
 
   // [sequential]

@@ -55,11 +55,11 @@ class Trainer {
       // The batch is columns [first, first + m) of the shuffled data: a view, not a copy.
       const Mat Xb(X_.colptr(first), X_.n_rows, m, /*copy_aux_mem=*/false, /*strict=*/true);
       const Mat Yb(Y_.colptr(first), Y_.n_rows, m, false, true);
-      const Mat& A = net_.forward(Xb);          // 1. forward
-      const T L = loss_.forward(A, Yb);         // 2. loss
+      const Mat& A = net_.forward(Xb);   // 1. forward
+      const T L = loss_.forward(A, Yb);  // 2. loss
       if (!std::isfinite(static_cast<double>(L))) diverged(epoch, batch + 1, L);
-      net_.backward(loss_.backward());          // 3. backward
-      optimizer_.step();                        // 4. update
+      net_.backward(loss_.backward());  // 3. backward
+      optimizer_.step();                // 4. update
       total += static_cast<double>(L) * m;
       if (after_batch) after_batch(batch);
       if (progress) progress->update(first + m);
@@ -93,19 +93,31 @@ class Trainer {
   Mat X_, Y_;  // the shuffled epoch: (n_in x n) and (K x n), reused every epoch
 };
 
-/// \brief Predicted class of every example: argmax of the network's output, in eval mode.
-/// \param X (n_in x n) examples; \param chunk examples per forward pass (bounds memory)
+// [evaluate]
+/// \brief The network's output for every example, in evaluation mode (dropout off), computed
+/// in chunks so that the intermediate activations stay small.
+/// \param X (n_in x n) examples; \param chunk examples per forward pass
+/// \return (n_out x n) outputs (the logits, for a network that ends in a Dense layer)
 template <class T>
-arma::uvec predict(Sequential<T>& net, const arma::Mat<T>& X, arma::uword chunk = 10000) {
+arma::Mat<T> forward_eval(Sequential<T>& net, const arma::Mat<T>& X, arma::uword chunk = 10000) {
+  const bool was_training = net.size() == 0 || net.layer(0).training();
   net.set_training(false);
-  arma::uvec predicted(X.n_cols);
+  arma::Mat<T> out;
   for (arma::uword first = 0; first < X.n_cols; first += chunk) {
     const arma::uword m = std::min(chunk, X.n_cols - first);
-    const arma::Mat<T> Xc(const_cast<T*>(X.colptr(first)), X.n_rows, m, false, true);
-    predicted.subvec(first, first + m - 1) = course::argmax_cols(net.forward(Xc));
+    const arma::Mat<T>& A = net.forward(course::column_view(X, first, m));  // (n_out x m)
+    if (first == 0) out.set_size(A.n_rows, X.n_cols);
+    out.cols(first, first + m - 1) = A;
   }
-  net.set_training(true);
-  return predicted;
+  net.set_training(was_training);
+  return out;
+}
+
+/// \brief Predicted class of every example: argmax of the network's output, in eval mode.
+/// \param X (n_in x n) examples; \return (n) class indices
+template <class T>
+arma::uvec predict(Sequential<T>& net, const arma::Mat<T>& X, arma::uword chunk = 10000) {
+  return course::argmax_cols(forward_eval(net, X, chunk));
 }
 
 /// \brief Number of examples whose predicted class equals the label.
@@ -113,5 +125,12 @@ template <class T>
 arma::uword count_correct(Sequential<T>& net, const arma::Mat<T>& X, const arma::uvec& labels) {
   return arma::accu(predict(net, X) == labels);
 }
+
+/// \brief Fraction of examples whose predicted class equals the label (0 for no examples).
+template <class T>
+double accuracy(Sequential<T>& net, const arma::Mat<T>& X, const arma::uvec& labels) {
+  return X.n_cols ? double(count_correct(net, X, labels)) / double(X.n_cols) : 0.0;
+}
+// [evaluate]
 
 }  // namespace mlp

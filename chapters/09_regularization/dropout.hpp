@@ -62,7 +62,10 @@ class Dropout : public Layer<T> {
   /// \brief The mask of the last training forward(): (n x m), entries 0 or 1/(1-p).
   const Mat& mask() const { return mask_; }
 
+  std::string kind() const override { return "Dropout"; }
   std::string describe() const override { return "Dropout(p = " + std::to_string(p).substr(0, 4) + ")"; }
+  /// A copy draws its masks from the same generator.
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dropout>(*this); }
 
   const double p;  ///< drop probability
 

@@ -79,11 +79,4 @@ Sequential<T> fit(const LayerSizes& sizes, const Recipe& recipe, const arma::Mat
 }
 // [fit]
 
-/// \brief Fraction of examples whose predicted class (argmax of the output) is the label.
-/// \param X (n_0 x n) examples; \param labels (n) their classes
-template <class T>
-double accuracy(Sequential<T>& net, const arma::Mat<T>& X, const arma::uvec& labels) {
-  return labels.n_elem == 0 ? 0.0 : double(count_correct(net, X, labels)) / double(labels.n_elem);
-}
-
 }  // namespace mlp

@@ -145,6 +145,9 @@ class LoRADense : public Layer<T> {
   /// \brief Number of trainable numbers, \f$r (n_{in} + n_{out})\f$.
   arma::uword n_trainable() const { return A.n_elem + B.n_elem; }
 
+  std::string kind() const override { return "LoRADense"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<LoRADense>(*this); }
+
   std::string describe() const override {
     return "LoRADense(" + std::to_string(n_in()) + " -> " + std::to_string(n_out()) +
            ", r = " + std::to_string(r_) + ", alpha = " + detail::compact(alpha_) + ")";

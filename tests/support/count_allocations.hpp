@@ -33,3 +33,40 @@ void* operator new(std::size_t n) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+#include <boost/test/unit_test.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+/// \brief Train two epochs and check that, in each, no batch after the first allocates memory
+/// (the layers' buffers are made in the first batch and reused). Also checks that the counter
+/// is live in this test module, so the check cannot pass by counting nothing.
+/// \param trainer any trainer with `after_batch` and `train_epoch(X, Y, rng, epoch)` (chapter 06)
+/// \param X, Y at least two batches of examples and their targets
+/// \param what names the configuration in failure messages
+template <class Trainer, class Mat, class Rng>
+void check_no_allocation_after_first_batch(Trainer& trainer, const Mat& X, const Mat& Y, Rng& rng,
+                                           const std::string& what = "") {
+  const long probe = g_allocations.load();
+  delete new int(1);
+  BOOST_REQUIRE_MESSAGE(g_allocations.load() - probe == 1,
+                        "the allocation counter is not linked in (course_count_allocations)");
+  std::vector<long> after;  // allocations counted so far, after each batch
+  after.reserve(100000);
+  const auto previous = trainer.after_batch;  // keep what the trainer already does per batch
+  trainer.after_batch = [&](arma::uword batch) {
+    if (previous) previous(batch);
+    after.push_back(g_allocations.load());
+  };
+  for (std::size_t epoch = 1; epoch <= 2; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
+  trainer.after_batch = previous;
+  const std::size_t n = after.size() / 2;  // batches per epoch
+  BOOST_REQUIRE_MESSAGE(n >= 2 && after.size() == 2 * n,
+                        what << ": expected two epochs of at least two batches");
+  for (std::size_t epoch = 0; epoch < 2; ++epoch) {
+    const long extra = after[(epoch + 1) * n - 1] - after[epoch * n];
+    BOOST_TEST(extra == 0, what << (what.empty() ? "" : ": ") << "epoch " << epoch + 1
+                                << ", batches 2-" << n << " allocated " << extra << " times");
+  }
+}
