@@ -13,6 +13,9 @@ course_expect_error(05 article_iris NAME split_seed_too_large CODE 2
 course_expect_error(05 article_iris NAME seed_too_large_for_numpy CODE 2
   REGEX "^ch05_article_iris: error: --seed: numpy seeds are 0 \\.\\. 4294967295, found 4294967296 \\(see --help\\)$"
   ARGS --seed 4294967296 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch05_bad)
+course_expect_error(05 article_iris NAME weight_seed_too_large CODE 2
+  REGEX "^ch05_article_iris: error: --weight-seed: .* \\(see --help\\)$"
+  ARGS --weight-seed 4294967296)
 course_expect_error(05 article_iris NAME zero_hidden CODE 2
   REGEX "^ch05_article_iris: error: --hidden: .* \\(see --help\\)$"
   ARGS --hidden 0)

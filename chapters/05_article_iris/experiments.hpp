@@ -100,6 +100,7 @@ struct StageRun {
   std::optional<double> grad_rel; ///< gradient check at the start (none: no gradient computed)
   std::vector<double> loss;       ///< intended loss before training and after each epoch
   std::vector<double> test_curve; ///< test flowers right, at the same points
+  std::vector<double> hidden_mean;///< mean hidden activation on the training part, same points
 };
 
 // [gradient_check]
@@ -137,6 +138,7 @@ inline StageRun run_stage(const IrisData& d, const Stage& s, const Config& c,
   auto watch = [&](arma::uword) {
     r.loss.push_back(intended_loss(net.outputs(d.X_train), d.Y, s.output));
     r.test_curve.push_back(static_cast<double>(count()));
+    r.hidden_mean.push_back(arma::mean(arma::vectorise(net.hidden(d.X_train))));
   };
   if (curves) watch(0);
   try {

@@ -179,12 +179,18 @@ class ListingNet {
   }
   // [backward]
 
-  /// \brief The outputs for other examples (the test set), leaving A1, A2 untouched.
-  /// \param X (n_in x n) \return (K x n)
-  arma::mat outputs(const arma::mat& X) const {
+  /// \brief The hidden layer for any examples, leaving A1, A2 untouched.
+  /// \param X (n_in x n) \return (n_hidden x n)
+  arma::mat hidden(const arma::mat& X) const {
     arma::mat Z1 = p.W1 * X;
     Z1.each_col() += p.b1;
-    arma::mat Z2 = p.W2 * backprop::sigmoid(Z1);
+    return backprop::sigmoid(Z1);
+  }
+
+  /// \brief The outputs for any examples (the test set), leaving A1, A2 untouched.
+  /// \param X (n_in x n) \return (K x n)
+  arma::mat outputs(const arma::mat& X) const {
+    arma::mat Z2 = p.W2 * hidden(X);
     Z2.each_col() += p.b2;
     if (output == Output::softmax) softmax_in_place(Z2);
     return Z2;

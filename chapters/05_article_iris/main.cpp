@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   course::CommonOptions common("ch05_article_iris");
   course::add_common_options(app, common);
   Config c;
+  std::uint32_t weight_seed = 0;
+  app.add_option("--weight-seed", weight_seed,
+                 "np.random.seed(N) before the listing draws its weights (default: --seed)")
+      ->check(CLI::Range(0u, 4294967295u));
   app.add_option("--split-seed", c.split_seed,
                  "random_state of train_test_split(test_size=0.2) (0 .. 4294967295)")
       ->check(CLI::Range(0u, 4294967295u))
@@ -44,14 +48,16 @@ int main(int argc, char** argv) {
 
   return course::run_main(app, argc, argv, [&] {
     course::Timer timer;
-    if (common.seed > 0xffffffffu)
+    if (app.count("--weight-seed") == 0 && common.seed > 0xffffffffu)
       throw course::UsageError("--seed: numpy seeds are 0 .. 4294967295, found " +
                                std::to_string(common.seed));
-    const auto seed = static_cast<std::uint32_t>(common.seed);
+    const auto seed = app.count("--weight-seed") ? weight_seed
+                                                 : static_cast<std::uint32_t>(common.seed);
     if (common.full && app.count("--seeds") == 0) c.n_seeds = 200;
     const course::Dataset iris = course::load_iris(common.data_dir);
     course::make_out_dir(common.out_dir);
 
+    // [toc]
     const IrisData d = prepare(iris, c.split_seed);          // the listing's data
     const StageTable table = stage_table(d, c, seed);        // 1. six stages, one seed
     print(d, table, c);
@@ -62,6 +68,7 @@ int main(int argc, char** argv) {
 
     if (!common.no_plots) plot(table, study, sweep, c, common);
     course::write_summary(common.out_dir, summary(d, table, study, sweep, c, common, timer));
+    // [toc]
     std::cout << "wrote " << common.out_dir << "/summary.json"
               << (common.no_plots ? "" : " and plots") << "\n";
   });

@@ -41,13 +41,18 @@ inline void print(const IrisData& d, const StageTable& t, const Config& c) {
   for (arma::uword i : d.split.test) std::cout << " " << i;
   std::cout << "\nThe listing, fixed one bug at a time (np.random.seed(" << t.seed << "), eta "
             << c.eta << ", tuned eta " << c.tuned_eta << ", " << c.epochs << " epochs):\n  "
-            << pad("stage", 32) << pad("test", 8) << "gradient check\n";
+            << pad("stage", 32) << pad("test", 8) << pad("gradient check", 16)
+            << "mean hidden activation / Python's error\n";
   for (std::size_t k = 0; k < t.stages.size(); ++k) {
     const StageRun& r = t.runs[k];
     const std::string test =
-        r.stopped ? "stops" : std::to_string(r.test_correct) + "/" + std::to_string(d.t_test.n_elem);
-    std::cout << "  " << pad(t.stages[k].title, 32) << pad(test, 8) << pad(sci(r.grad_rel), 9)
-              << (r.stopped ? r.error : "") << "\n";
+        r.stopped ? "stops"
+                  : std::to_string(r.test_correct) + "/" + std::to_string(d.t_test.n_elem);
+    const std::string last = r.stopped ? r.error
+                                       : course::fixed(r.hidden_mean.front(), 3) + " -> " +
+                                             course::fixed(r.hidden_mean.back(), 3);
+    std::cout << "  " << pad(t.stages[k].title, 32) << pad(test, 8) << pad(sci(r.grad_rel), 16)
+              << last << "\n";
   }
 }
 
@@ -75,11 +80,10 @@ inline void print(const LrSweep& sw, const Config& c) {
               << "/30 | " << std::setw(2) << sw.softmax[i] << "/30\n";
 }
 
-// [plots]
-/// \brief The four plots: the test count over seeds per stage (the share of seeds reaching each
-/// count), the gradient-check error per seed and stage, test count per epoch for the chosen seed, and the learning-rate sweep.
-inline void plot(const StageTable& t, const SeedStudy& st, const LrSweep& sw, const Config& c,
-                 const course::CommonOptions& common) {
+/// \brief The seed study's two plots: the share of seeds reaching each test count, per stage,
+/// and the gradient-check error per seed and stage.
+inline void plot_seed_study(const SeedStudy& st, const Config& c,
+                            const course::CommonOptions& common) {
   const std::string seeds = "weight seeds 0.." + std::to_string(c.n_seeds - 1);
   std::vector<course::Series> share, grad;
   for (std::size_t k = 0; k < st.stages.size(); ++k) {
@@ -87,36 +91,38 @@ inline void plot(const StageTable& t, const SeedStudy& st, const LrSweep& sw, co
     const std::vector<double>& v = st.test_correct[k];
     course::Series h{st.stages[k].title, {}, {}, "linespoints pt 7 ps 0.5", {}};
     for (int n = 0; n <= 30; ++n) {
+      const auto at_least = std::count_if(v.begin(), v.end(), [n](double x) { return x >= n; });
       h.x.push_back(n);
-      h.y.push_back(100.0 * static_cast<double>(std::count_if(
-                                v.begin(), v.end(), [n](double x) { return x >= n; })) /
-                    static_cast<double>(v.size()));
+      h.y.push_back(100.0 * static_cast<double>(at_least) / static_cast<double>(v.size()));
     }
     share.push_back(h);
     if (st.stages[k].key == "fixed_tuned_rate") continue;  // the same gradient as all fixed
-    course::Series g{st.stages[k].title, {}, {}, "points pt 7 ps 0.6", {}};
-    for (std::size_t s = 0; s < st.grad_rel[k].size(); ++s) {
-      g.x.push_back(static_cast<double>(s));
-      g.y.push_back(st.grad_rel[k][s]);
-    }
+    course::Series g{st.stages[k].title, {}, st.grad_rel[k], "points pt 7 ps 0.6", {}};
+    for (std::size_t s = 0; s < g.y.size(); ++s) g.x.push_back(static_cast<double>(s));
     grad.push_back(g);
   }
-  course::PlotOptions oh{"Weight seeds with at least n test flowers right, " + seeds,
+  course::PlotOptions oh{"Share of " + seeds + " with at least n test flowers right",
                          "n, test flowers right (of 30)", "% of seeds"};
-  oh.extra = "set xrange [0:30]\nset yrange [0:102]\nset xtics 2\nset key inside left bottom vertical";
+  oh.extra = "set xrange [0:30]\nset yrange [0:102]\nset xtics 2\n"
+             "set key inside left bottom vertical";
   course::line_plot(common.out("accuracy_over_seeds.png"), oh, share);
 
   course::PlotOptions og{"Gradient check at the initial weights, " + seeds,
-                         "weight seed (np.random.seed)",
-                         "largest relative error (43 parameters)"};
+                         "weight seed (np.random.seed)", "largest relative error (43 parameters)"};
   og.logy = true;
   og.extra = "set yrange [1e-13:100]\nset format y '%.0e'\nset key inside right center vertical\n"
-             "set arrow from graph 0, first 1e-7 to graph 1, first 1e-7 nohead dt 2 lc rgb 'gray30'\n"
-             "set arrow from graph 0, first 0.1 to graph 1, first 0.1 nohead dt 2 lc rgb 'gray30'\n"
+             "set arrow from graph 0, first 1e-7 to graph 1, first 1e-7 nohead dt 2 lc 'gray30'\n"
+             "set arrow from graph 0, first 0.1 to graph 1, first 0.1 nohead dt 2 lc 'gray30'\n"
              "set label 1 'broken above 0.1' at graph 0.02, first 0.03\n"
              "set label 2 'right below 1e-7' at graph 0.02, first 3e-7";
   course::line_plot(common.out("gradient_check.png"), og, grad);
+}
 
+/// \brief The chosen seed's two plots: test count per epoch for the stages that run, and the
+/// test count after training against the learning rate.
+inline void plot_chosen_seed(const StageTable& t, const LrSweep& sw, const Config& c,
+                             const course::CommonOptions& common) {
+  const std::string seed = "np.random.seed(" + std::to_string(t.seed) + ")";
   std::vector<course::Series> curves;
   for (std::size_t k = 0; k < t.stages.size(); ++k) {
     if (t.runs[k].stopped) continue;
@@ -124,23 +130,29 @@ inline void plot(const StageTable& t, const SeedStudy& st, const LrSweep& sw, co
     for (std::size_t e = 0; e < s.y.size(); ++e) s.x.push_back(static_cast<double>(e));
     curves.push_back(s);
   }
-  course::PlotOptions oc{"Test flowers right per epoch, np.random.seed(" + std::to_string(t.seed) + ")",
-                         "epoch", "test flowers right (of 30)"};
+  course::PlotOptions oc{"Test flowers right per epoch, " + seed, "epoch",
+                         "test flowers right (of 30)"};
   oc.extra = "set yrange [0:31]\nset key inside right bottom vertical";
   course::line_plot(common.out("test_accuracy.png"), oc, curves);
 
-  course::Series lin{"linear output, squared error (the listing)", sw.etas, sw.linear,
-                     "linespoints", {}};
-  course::Series soft{"softmax output, cross-entropy (tuned)", sw.etas, sw.softmax, "linespoints",
-                      {}};
-  course::PlotOptions os{"Test flowers right after " + std::to_string(c.epochs) +
-                             " epochs, np.random.seed(" + std::to_string(t.seed) + ")",
-                         "learning rate", "test flowers right (of 30)"};
+  const course::Series lin{"linear output, squared error (the listing)", sw.etas, sw.linear,
+                           "linespoints", {}};
+  const course::Series soft{"softmax output, cross-entropy (tuned)", sw.etas, sw.softmax,
+                            "linespoints", {}};
+  course::PlotOptions os{
+      "Test flowers right after " + std::to_string(c.epochs) + " epochs, " + seed,
+      "learning rate", "test flowers right (of 30)"};
   os.logx = true;
   os.extra = "set yrange [0:31]\nset key inside right bottom vertical";
   course::line_plot(common.out("lr_sweep.png"), os, {lin, soft});
 }
-// [plots]
+
+/// \brief All four plots (PNG + CSV in the output folder).
+inline void plot(const StageTable& t, const SeedStudy& st, const LrSweep& sw, const Config& c,
+                 const course::CommonOptions& common) {
+  plot_chosen_seed(t, sw, c, common);
+  plot_seed_study(st, c, common);
+}
 
 /// \brief A distribution as JSON, with the histogram of counts 0..30 when `counts` is set.
 inline nlohmann::json to_json(const std::vector<double>& v, bool counts) {
@@ -169,7 +181,11 @@ inline nlohmann::json summary(const IrisData& d, const StageTable& t, const Seed
          {"stops", r.stopped},
          {"error", r.stopped ? nlohmann::json(r.error) : nlohmann::json()},
          {"test_correct", r.stopped ? nlohmann::json() : nlohmann::json(r.test_correct)},
-         {"gradient_check_rel", r.grad_rel ? nlohmann::json(*r.grad_rel) : nlohmann::json()}});
+         {"gradient_check_rel", r.grad_rel ? nlohmann::json(*r.grad_rel) : nlohmann::json()},
+         {"mean_hidden_activation",
+          r.stopped ? nlohmann::json()
+                    : nlohmann::json{{"start", r.hidden_mean.front()},
+                                     {"end", r.hidden_mean.back()}}}});
   }
   nlohmann::json per_seed;
   for (std::size_t k = 0; k < st.stages.size(); ++k)
@@ -188,7 +204,8 @@ inline nlohmann::json summary(const IrisData& d, const StageTable& t, const Seed
           {"seed", common.seed},
           {"full", common.full},
           {"config",
-           {{"split_seed", c.split_seed},
+           {{"weight_seed", t.seed},
+            {"split_seed", c.split_seed},
             {"eta", c.eta},
             {"tuned_eta", c.tuned_eta},
             {"epochs", c.epochs},
