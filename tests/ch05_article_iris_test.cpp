@@ -1,10 +1,12 @@
-// Chapter 05 tests: the split is scikit-learn's, the scaler is StandardScaler's, the gradients are
-// right, the batch form equals the per-example oracle, the port equals numpy's run of the fixed
-// listing, each bug does what the lesson says, and the tuned network reaches >= 29/30.
+// Chapter 05 tests: numpy's generator and scikit-learn's split are reproduced exactly; the
+// listing's port starts from numpy's weights, stops where Python stops with Python's words, and
+// at every stage that runs gets numpy's test count for every weight seed; the gradient check
+// catches the broken chain rule and passes the fixed one; the tuned network gets >= 29/30; the
+// training loop allocates nothing after its first epoch.
 //
-// Reference numbers come from the real libraries (scikit-learn 1.2.1, numpy 1.24.2), derived once:
-//   /usr/bin/python3 tests/fixtures/ch05_split/make_fixtures.py tests/fixtures/ch05_split
-// and stored in tests/fixtures/ch05_split/ (no Python at test time).
+// Reference numbers come from the real libraries (Debian 12: numpy 1.24.2, scikit-learn 1.2.1),
+// derived once by the scripts in tests/fixtures/ch05_split/ and tests/fixtures/ch05_listing/
+// (no Python at test time).
 #define BOOST_TEST_MODULE ch05_article_iris
 #include <boost/test/unit_test.hpp>
 #include <fstream>
@@ -12,19 +14,21 @@
 #include <random>
 #include <sstream>
 
+#include "chapters/05_article_iris/experiments.hpp"
 #include "chapters/05_article_iris/listing.hpp"
-#include "chapters/05_article_iris/network.hpp"
 #include "chapters/05_article_iris/numpy_random.hpp"
 #include "chapters/05_article_iris/sklearn_split.hpp"
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
+
+#include "tests/support/count_allocations.hpp"  // g_allocations (see tests/ch05_article_iris.cmake)
 
 using namespace article_iris;
 namespace tt = boost::test_tools;
 
 namespace {
 
-const std::string fixtures = std::string(COURSE_FIXTURES_DIR) + "/ch05_split/";
+const std::string fixtures = std::string(COURSE_FIXTURES_DIR) + "/";
 
 /// Lines "key v1 v2 ..." of a fixture file, by key ("#" lines skipped).
 std::map<std::string, std::vector<std::string>> read_fixture(const std::string& file) {
@@ -42,6 +46,38 @@ std::map<std::string, std::vector<std::string>> read_fixture(const std::string& 
   return rows;
 }
 
+/// A table "# seed name1 name2 ..." then "seed v1 v2 ...": column by stage name, row by seed.
+struct SeedTable {
+  std::vector<std::string> names;
+  std::map<std::uint32_t, std::vector<std::string>> rows;
+  const std::string& at(std::uint32_t seed, const std::string& name) const {
+    const auto it = std::find(names.begin(), names.end(), name);
+    BOOST_REQUIRE_MESSAGE(it != names.end(), "no column " << name);
+    return rows.at(seed).at(static_cast<std::size_t>(it - names.begin()));
+  }
+};
+
+SeedTable read_seed_table(const std::string& file) {
+  std::ifstream in(fixtures + file);
+  BOOST_REQUIRE_MESSAGE(in, "cannot open fixture " << fixtures + file);
+  SeedTable t;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream s(line);
+    std::string first, v;
+    s >> first;
+    if (first == "#") {
+      if (s >> v && v == "seed")
+        while (s >> v) t.names.push_back(v);
+      continue;
+    }
+    auto& row = t.rows[static_cast<std::uint32_t>(std::stoul(first))];
+    while (s >> v) row.push_back(v);
+  }
+  BOOST_REQUIRE(!t.names.empty());
+  return t;
+}
+
 arma::uvec as_indices(const std::vector<std::string>& v) {
   arma::uvec u(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) u[i] = std::stoull(v[i]);
@@ -54,22 +90,28 @@ arma::vec as_doubles(const std::vector<std::string>& v) {
   return u;
 }
 
-/// The iris split of the lesson (random_state=42), scaled with the training part's statistics.
-struct IrisSplit {
-  course::Dataset iris = course::load_iris();
-  course::Split split = train_test_split(150, 0.2, 42);
-  arma::mat X_train, X_test, Y;
-  arma::uvec t_train, t_test;
-  IrisSplit() {
-    course::StandardScaler<> scaler;
-    scaler.fit(iris.X.cols(split.train));
-    X_train = scaler.transform(iris.X.cols(split.train));
-    X_test = scaler.transform(iris.X.cols(split.test));
-    t_train = iris.labels.elem(split.train);
-    t_test = iris.labels.elem(split.test);
-    Y = course::one_hot(t_train, 3);
-  }
-};
+const course::Dataset& iris() {
+  static const course::Dataset d = course::load_iris();
+  return d;
+}
+
+/// The listing's data: split 42, scaled with the training part's statistics.
+const IrisData& data() {
+  static const IrisData d = prepare(iris(), 42);
+  return d;
+}
+
+const Stage& stage(const std::string& key) {
+  static const std::vector<Stage> all = [] {
+    std::vector<Stage> s = stages();
+    s.push_back({"fixed_tuned_rate", "all fixed, tuned rate only", Bugs{}, Output::linear, true});
+    return s;
+  }();
+  for (const Stage& s : all)
+    if (s.key == key) return s;
+  BOOST_FAIL("no stage " << key);
+  return all.front();
+}
 
 }  // namespace
 
@@ -103,24 +145,41 @@ BOOST_AUTO_TEST_CASE(random_interval_stays_in_range_and_reaches_every_value) {
 }
 
 BOOST_AUTO_TEST_CASE(softmax_columns_are_positive_and_sum_to_one_even_for_huge_logits) {
-  const arma::mat Z = {{1000, -1000, 0.5}, {999, 0, -0.5}, {-1000, 1000, 0}};
-  const arma::mat A = softmax(Z);
+  arma::mat A = {{1000, -1000, 0.5}, {999, 0, -0.5}, {-1000, 1000, 0}};
+  softmax_in_place(A);
   BOOST_TEST(A.is_finite());
   BOOST_TEST(arma::all(arma::vectorise(A) >= 0));
   for (arma::uword j = 0; j < A.n_cols; ++j)
     BOOST_TEST(arma::accu(A.col(j)) == 1.0, tt::tolerance(1e-15));
+  BOOST_TEST(A(0, 0) == 1.0 / (1.0 + std::exp(-1.0)), tt::tolerance(1e-15));  // e^0/(e^0+e^-1)
 }
 
-BOOST_AUTO_TEST_CASE(forward_shapes_follow_the_dimension_legend) {
-  const Params p = init_params(42, 4, 5, 3);
-  BOOST_TEST(p.W1.n_rows == 5u);
-  BOOST_TEST(p.W1.n_cols == 4u);
-  BOOST_TEST(p.W2.n_rows == 3u);
-  BOOST_TEST(p.W2.n_cols == 5u);
-  const Cache c = forward(p, arma::mat(4, 7, arma::fill::randu), Head::softmax_cross_entropy);
-  BOOST_TEST(c.Z1.n_rows == 5u);
-  BOOST_TEST(c.A2.n_rows == 3u);
-  BOOST_TEST(c.A2.n_cols == 7u);
+// The constructor's four randn calls, W1, W2, b1, b2, in numpy's order and layout.
+BOOST_AUTO_TEST_CASE(initial_parameters_are_numpys_four_randn_calls_transposed) {
+  const ListingNet net(4, 5, 3, 42, Bugs{});
+  BOOST_TEST(net.p.W1.n_rows == 5u);  // numpy's W1 is (4, 5): ours is its transpose
+  BOOST_TEST(net.p.W1.n_cols == 4u);
+  BOOST_TEST(net.p.W2.n_rows == 3u);
+  BOOST_TEST(net.p.W2.n_cols == 5u);
+  BOOST_TEST(net.p.b1.n_elem == 5u);
+  BOOST_TEST(net.p.b2.n_elem == 3u);
+  RandomState rng(42);
+  std::vector<double> z(43);
+  for (double& x : z) x = rng.standard_normal();
+  for (arma::uword i = 0; i < 4; ++i)  // numpy W1[i, j], row-major: the (i*5 + j)-th draw
+    for (arma::uword j = 0; j < 5; ++j) BOOST_TEST(net.p.W1(j, i) == z[i * 5 + j]);
+  for (arma::uword i = 0; i < 5; ++i)
+    for (arma::uword j = 0; j < 3; ++j) BOOST_TEST(net.p.W2(j, i) == z[20 + i * 3 + j]);
+  for (arma::uword j = 0; j < 5; ++j) BOOST_TEST(net.p.b1[j] == z[35 + j]);
+  for (arma::uword j = 0; j < 3; ++j) BOOST_TEST(net.p.b2[j] == z[40 + j]);
+  // and the first of them is numpy's (the fixture holds RandomState(42).randn(4, 5)).
+  auto f = read_fixture("ch05_split/reference.txt");
+  BOOST_TEST(net.p.W1(0, 0) == std::stod(f["randn_42_4x5"][0]));
+}
+
+BOOST_AUTO_TEST_CASE(numpy_shapes_are_printed_as_numpy_prints_them) {
+  BOOST_TEST(numpy_shape(arma::mat(3, 120)) == "(120,3)");  // ours (K x m) is numpy's (m, K)
+  BOOST_TEST(numpy_shape(arma::mat(1, 120)) == "(120,)");   // one row: a 1-D array
 }
 
 // ---- 2. Hand-computed values and the libraries' own numbers ----------------------------------
@@ -146,7 +205,7 @@ BOOST_AUTO_TEST_CASE(first_steps_of_the_permutation_by_hand_as_in_the_lesson) {
 
 BOOST_AUTO_TEST_CASE(split_indices_equal_scikit_learns_for_several_seeds) {
   for (std::uint32_t seed : {0u, 1u, 7u, 42u, 123u, 2024u, 4294967295u}) {
-    auto f = read_fixture("random_state_" + std::to_string(seed) + ".txt");
+    auto f = read_fixture("ch05_split/random_state_" + std::to_string(seed) + ".txt");
     const course::Split s = train_test_split(150, 0.2, seed);
     const arma::uvec test = as_indices(f["test"]), train = as_indices(f["train"]);
     BOOST_REQUIRE_EQUAL(test.n_elem, 30u);
@@ -167,7 +226,7 @@ BOOST_AUTO_TEST_CASE(split_is_a_partition_and_the_test_size_rounds_up) {
 }
 
 BOOST_AUTO_TEST_CASE(randn_equals_numpys_legacy_normals) {
-  auto f = read_fixture("reference.txt");
+  auto f = read_fixture("ch05_split/reference.txt");
   const arma::vec numpy = as_doubles(f["randn_42_4x5"]);  // randn(4, 5), row-major
   RandomState rng(42);
   const arma::mat W = rng.randn_transposed(4, 5);  // (5 x 4): the transpose
@@ -178,169 +237,177 @@ BOOST_AUTO_TEST_CASE(randn_equals_numpys_legacy_normals) {
 }
 
 BOOST_AUTO_TEST_CASE(scaler_statistics_equal_standard_scalers_on_the_training_part) {
-  auto f = read_fixture("reference.txt");
+  auto f = read_fixture("ch05_split/reference.txt");
   const arma::vec mean = as_doubles(f["scaler_mean"]), scale = as_doubles(f["scaler_scale"]);
-  const IrisSplit d;
+  const course::Split split = train_test_split(150, 0.2, 42);
   course::StandardScaler<> scaler;
-  scaler.fit(d.iris.X.cols(d.split.train));
-  const arma::mat Xtr = d.iris.X.cols(d.split.train);
+  const arma::mat Xtr = iris().X.cols(split.train);
+  scaler.fit(Xtr);
   for (arma::uword r = 0; r < 4; ++r) {
     BOOST_TEST(scaler.mean[r] == mean[r], tt::tolerance(1e-14));
     BOOST_TEST(scaler.stddev[r] == scale[r], tt::tolerance(1e-14));
-    // Population std (ddof = 0), by its definition: sqrt(mean of squared deviations).
-    const double pop = std::sqrt(arma::mean(arma::square(Xtr.row(r) - arma::mean(Xtr.row(r)))));
-    BOOST_TEST(scaler.stddev[r] == pop, tt::tolerance(1e-14));
   }
   // Sample std (ddof = 1) would be sqrt(120/119) = 0.42% larger: the fixture tells them apart.
   BOOST_TEST(std::abs(arma::stddev(Xtr.row(0)) - scale[0]) > 1e-3);
-  // The scaled training part has mean 0 and population std 1 per feature.
-  BOOST_TEST(arma::abs(arma::mean(d.X_train, 1)).max() < 1e-14);
-  BOOST_TEST(arma::abs(arma::stddev(d.X_train, 1, 1) - 1.0).max() < 1e-14);
+  // prepare() scales the training part to mean 0 and population std 1 per feature.
+  BOOST_TEST(arma::abs(arma::mean(data().X_train, 1)).max() < 1e-14);
+  BOOST_TEST(arma::abs(arma::stddev(data().X_train, 1, 1) - 1.0).max() < 1e-14);
 }
 
-// ---- 3. Gradient checks ---------------------------------------------------------------------
+// ---- 3. Gradient checks: the broken chain rule caught, the fixed one passed ------------------
 
-BOOST_AUTO_TEST_CASE(gradient_check_for_both_heads_on_the_training_data) {
-  const IrisSplit d;
-  for (Head head : {Head::sigmoid_mse, Head::softmax_cross_entropy}) {
-    Params p = init_params(42, 4, 5, 3);
-    const Grads g = backward(p, forward(p, d.X_train, head), d.X_train, d.Y, head);
-    auto L = [&] { return loss(forward(p, d.X_train, head), d.Y, head); };
-    const auto rW1 = course::check_gradient(p.W1, g.dW1, L);
-    const auto rb1 = course::check_gradient(p.b1, g.db1, L);
-    const auto rW2 = course::check_gradient(p.W2, g.dW2, L);
-    const auto rb2 = course::check_gradient(p.b2, g.db2, L);
-    const std::string h = head == Head::sigmoid_mse ? "sigmoid_mse " : "softmax_ce ";
-    BOOST_TEST(rW1.max_rel_error <= 1e-7, rW1.report(h + "dW1"));
-    BOOST_TEST(rb1.max_rel_error <= 1e-7, rb1.report(h + "db1"));
-    BOOST_TEST(rW2.max_rel_error <= 1e-7, rW2.report(h + "dW2"));
-    BOOST_TEST(rb2.max_rel_error <= 1e-7, rb2.report(h + "db2"));
+BOOST_AUTO_TEST_CASE(gradient_check_catches_bug_4_and_passes_the_fixed_and_tuned_backward) {
+  const SeedTable numpy = read_seed_table("ch05_listing/gradient_check.txt");
+  for (std::uint32_t seed = 0; seed < 5; ++seed) {
+    // Bugs 1 and 2 stop before a gradient exists; bug 3 stops after it is computed.
+    BOOST_TEST(!gradient_check(data(), stage("as_printed"), 5, seed).has_value());
+    BOOST_TEST(!gradient_check(data(), stage("fix1_one_hot"), 5, seed).has_value());
+    for (const char* key : {"fix2_A1_kept", "fix3_learning_rate_passed"}) {
+      const double rel = gradient_check(data(), stage(key), 5, seed).value();
+      BOOST_TEST(rel > 0.1, key << " seed " << seed << ": " << rel);
+      // numpy's check of the listing's own backward() finds the same error.
+      BOOST_TEST(rel == std::stod(numpy.at(seed, "fix3_learning_rate_passed")),
+                 tt::tolerance(1e-6));
+    }
+    for (const char* key : {"fix4_chain_rule", "tuned"}) {
+      const double rel = gradient_check(data(), stage(key), 5, seed).value();
+      BOOST_TEST(rel <= 1e-7, key << " seed " << seed << ": " << rel);
+      BOOST_TEST(std::stod(numpy.at(seed, key)) <= 1e-7);
+    }
   }
 }
 
-// Bug 4 runs without an error; the gradient check is what catches it.
-BOOST_AUTO_TEST_CASE(gradient_check_passes_the_fixed_listing_and_catches_bug_4) {
-  const IrisSplit d;
-  for (bool bug4 : {false, true}) {
-    Bugs bugs;
-    bugs.sigma_prime_of_Z1 = bug4;
-    ListingNet net(4, 5, 3, 42, bugs);
-    net.forward(d.X_train);
-    const ListingNet::Gradients g = net.gradients(d.X_train, d.Y);
-    auto L = [&] {
-      net.forward(d.X_train);
-      return net.loss(d.Y);
-    };
-    const auto rW1 = course::check_gradient(net.W1, g.dW1, L);
-    const auto rW2 = course::check_gradient(net.W2, g.dW2, L);
-    // The output layer is right either way.
-    BOOST_TEST(rW2.max_rel_error <= 1e-7, rW2.report("dW2"));
-    if (bug4)
-      BOOST_TEST(rW1.max_rel_error > 0.1, "bug 4 should give a wrong dW1");
-    else
-      BOOST_TEST(rW1.max_rel_error <= 1e-7, rW1.report("dW1"));
+// The worst entries of the broken gradient are in the hidden layer; the output layer is right.
+BOOST_AUTO_TEST_CASE(bug_4_breaks_only_the_hidden_layers_gradient) {
+  ListingNet net(4, 5, 3, 42, stage("fix3_learning_rate_passed").bugs);
+  net.gradients(data().X_train, data().Y, net.forward(data().X_train));
+  const backprop::Gradients g = net.g;
+  auto L = [&] { return intended_loss(net.forward(data().X_train), data().Y, Output::linear); };
+  const auto rW2 = course::check_gradient(net.p.W2, g.dW2, L);
+  const auto rb2 = course::check_gradient(net.p.b2, g.db2, L);
+  const auto rW1 = course::check_gradient(net.p.W1, g.dW1, L);
+  const auto rb1 = course::check_gradient(net.p.b1, g.db1, L);
+  BOOST_TEST(rW2.max_rel_error <= 1e-7, rW2.report("dW2"));
+  BOOST_TEST(rb2.max_rel_error <= 1e-7, rb2.report("db2"));
+  BOOST_TEST(rW1.max_rel_error > 0.1);
+  BOOST_TEST(rb1.max_rel_error > 0.1);
+}
+
+// ---- 4. The listing's batch backward equals a per-example loop --------------------------------
+
+BOOST_AUTO_TEST_CASE(fixed_backward_equals_the_per_example_loop_for_both_outputs) {
+  for (Output out : {Output::linear, Output::softmax}) {
+    ListingNet net(4, 5, 3, 3, Bugs{}, out);
+    const arma::mat& X = data().X_train;
+    const arma::mat& Y = data().Y;
+    net.gradients(X, Y, net.forward(X));
+    const backprop::TwoLayerNet& p = net.p;
+    const double m = static_cast<double>(X.n_cols);
+    arma::mat dW1(arma::size(p.W1), arma::fill::zeros), dW2(arma::size(p.W2), arma::fill::zeros);
+    arma::vec db1(p.b1.n_elem, arma::fill::zeros), db2(p.b2.n_elem, arma::fill::zeros);
+    for (arma::uword i = 0; i < X.n_cols; ++i) {
+      const arma::vec x = X.col(i), y = Y.col(i);
+      const arma::vec a1 = 1.0 / (1.0 + arma::exp(-(p.W1 * x + p.b1)));
+      arma::vec a2 = p.W2 * a1 + p.b2;
+      if (out == Output::softmax) {
+        a2 = arma::exp(a2 - a2.max());
+        a2 /= arma::accu(a2);
+      }
+      const arma::vec delta2 = a2 - y;                                // dL_i/dz2
+      const arma::vec delta1 = (p.W2.t() * delta2) % a1 % (1.0 - a1);  // dL_i/dz1
+      dW2 += delta2 * a1.t() / m;
+      db2 += delta2 / m;
+      dW1 += delta1 * x.t() / m;
+      db1 += delta1 / m;
+    }
+    BOOST_TEST(arma::approx_equal(net.g.dW1, dW1, "reldiff", 1e-12));
+    BOOST_TEST(arma::approx_equal(net.g.db1, db1, "reldiff", 1e-12));
+    BOOST_TEST(arma::approx_equal(net.g.dW2, dW2, "reldiff", 1e-12));
+    BOOST_TEST(arma::approx_equal(net.g.db2, db2, "reldiff", 1e-12));
   }
 }
 
-// ---- 4. Batch form == per-example oracle; port == clean network == numpy ----------------------
+// ---- 5. The port equals numpy's run of the listing, stage by stage, seed by seed -------------
 
-BOOST_AUTO_TEST_CASE(batch_backward_equals_the_per_example_loop) {
-  const IrisSplit d;
-  for (Head head : {Head::sigmoid_mse, Head::softmax_cross_entropy}) {
-    const Params p = init_params(3, 4, 5, 3);
-    const Grads g = backward(p, forward(p, d.X_train, head), d.X_train, d.Y, head);
-    const Grads o = backward_per_example(p, d.X_train, d.Y, head);
-    BOOST_TEST(arma::approx_equal(g.dW1, o.dW1, "reldiff", 1e-12));
-    BOOST_TEST(arma::approx_equal(g.db1, o.db1, "reldiff", 1e-12));
-    BOOST_TEST(arma::approx_equal(g.dW2, o.dW2, "reldiff", 1e-12));
-    BOOST_TEST(arma::approx_equal(g.db2, o.db2, "reldiff", 1e-12));
+BOOST_AUTO_TEST_CASE(stages_1_to_3_stop_with_a_one_line_message_naming_pythons_error) {
+  const auto numpy = read_fixture("ch05_listing/stages.txt");
+  Config c;
+  c.epochs = 3;
+  for (const Stage& s : stages()) {
+    const StageRun r = run_stage(data(), s, c, 42);
+    const std::vector<std::string>& words = numpy.at(s.key);
+    std::string python;
+    for (const std::string& w : words) python += (python.empty() ? "" : " ") + w;
+    if (python == "runs") {
+      BOOST_TEST(!r.stopped, s.key << ": " << r.error);
+      continue;
+    }
+    BOOST_TEST(r.stopped, s.key << " should stop with " << python);
+    BOOST_TEST(r.error.find('\n') == std::string::npos);
+    BOOST_TEST(r.error.size() >= python.size());
+    BOOST_TEST(r.error.compare(r.error.size() - python.size(), python.size(), python) == 0,
+               s.key << ": '" << r.error << "' does not end with Python's '" << python << "'");
   }
 }
 
-BOOST_AUTO_TEST_CASE(fixed_listing_equals_the_clean_network_after_1000_epochs) {
-  const IrisSplit d;
-  const ListingRun run = run_listing(d.iris, Bugs{}, 42, 42, 0.01, 1000);
-  Params p = init_params(42, 4, 5, 3);
-  const History h =
-      train(p, d.X_train, d.t_train, d.X_test, d.t_test, Head::sigmoid_mse, 0.01, 1000);
-  BOOST_REQUIRE_EQUAL(run.loss.size(), 1001u);
-  BOOST_REQUIRE_EQUAL(h.loss.size(), 1001u);
-  for (std::size_t e = 0; e <= 1000; e += 100)
-    BOOST_TEST(run.loss[e] == h.loss[e], tt::tolerance(1e-12));
-  BOOST_TEST(arma::all(run.test_predictions == predict(p, d.X_test, Head::sigmoid_mse)));
+// The fixture holds seeds 0..199 (the lesson's distributions); the first 100 keep the test fast.
+BOOST_AUTO_TEST_CASE(test_counts_equal_numpys_for_every_stage_and_100_weight_seeds) {
+  const SeedTable numpy = read_seed_table("ch05_listing/test_counts.txt");
+  BOOST_REQUIRE(numpy.rows.size() >= 100u);
+  const Config c;
+  int mismatches = 0;
+  for (const std::string& key : numpy.names)
+    for (std::uint32_t seed = 0; seed < 100; ++seed) {
+      const StageRun r = run_stage(data(), stage(key), c, seed);
+      const auto expected = std::stoul(numpy.at(seed, key));
+      if (r.test_correct != expected) {
+        ++mismatches;
+        BOOST_TEST(r.test_correct == expected, key << " seed " << seed);
+      }
+    }
+  BOOST_TEST(mismatches == 0);
 }
 
-// numpy, running the same fixed listing (make_fixtures.py), got these numbers.
-BOOST_AUTO_TEST_CASE(fixed_listing_reproduces_numpys_run_of_it) {
-  auto f = read_fixture("reference.txt");
-  const course::Dataset iris = course::load_iris();
-  const ListingRun run = run_listing(iris, Bugs{}, 42, 42, 0.01, 1000);
-  BOOST_TEST(run.loss.front() == std::stod(f["faithful_loss_0"][0]), tt::tolerance(1e-12));
-  BOOST_TEST(run.loss.back() == std::stod(f["faithful_loss_1000"][0]), tt::tolerance(1e-10));
-  BOOST_TEST(arma::all(run.test_predictions == as_indices(f["faithful_test_pred"])));
-  BOOST_TEST(run.test_correct == std::stoul(f["faithful_test_correct"][0]));
-  BOOST_TEST(run.test_correct == 9u);  // the lesson's number: lr 0.01 x 1000 steps is too little
+BOOST_AUTO_TEST_CASE(final_losses_equal_numpys_to_twelve_digits) {
+  const SeedTable numpy = read_seed_table("ch05_listing/final_loss.txt");
+  const Config c;
+  for (const std::string& key : numpy.names)
+    for (const auto& [seed, row] : numpy.rows) {
+      const Stage& s = stage(key);
+      ListingNet net(4, 5, 3, seed, s.bugs, s.output);
+      net.train(data().X_train, data().Y, s.tuned ? c.tuned_eta : c.eta, c.epochs);
+      const double L = intended_loss(net.forward(data().X_train), data().Y, s.output);
+      BOOST_TEST(L == std::stod(numpy.at(seed, key)), tt::tolerance(1e-12) << key << " " << seed);
+    }
 }
 
-// ---- 5. Training ----------------------------------------------------------------------------
+// ---- 6. Training ----------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(tuned_network_gets_at_least_29_of_30_test_flowers) {
-  const IrisSplit d;
-  Params p = init_params(42, 4, 5, 3);
-  const History h =
-      train(p, d.X_train, d.t_train, d.X_test, d.t_test, Head::softmax_cross_entropy, 0.5, 1000);
-  const arma::uword correct =
-      arma::accu(predict(p, d.X_test, Head::softmax_cross_entropy) == d.t_test);
-  BOOST_TEST_MESSAGE("tuned: " << correct << "/30, loss " << h.loss.front() << " -> "
-                               << h.loss.back());
-  BOOST_TEST(correct >= 29u);
-  BOOST_TEST(h.loss.back() < 0.1 * h.loss.front());
+  const StageRun r = run_stage(data(), stage("tuned"), Config{}, 42, true);
+  BOOST_TEST_MESSAGE("tuned: " << r.test_correct << "/30, loss " << r.loss.front() << " -> "
+                               << r.loss.back());
+  BOOST_TEST(r.test_correct >= 29u);
+  BOOST_TEST(r.loss.back() < 0.1 * r.loss.front());
+  BOOST_TEST(r.test_curve.size() == 1001u);
 }
 
-// ---- 6. The bugs, one by one: what the lesson's table says happens ---------------------------
-
-BOOST_AUTO_TEST_CASE(each_shape_bug_stops_the_listing_where_the_lesson_says) {
-  const course::Dataset iris = course::load_iris();
-  Bugs bugs = Bugs::as_printed();
-  auto stops_with = [&](const std::string& expected) {
-    try {
-      run_listing(iris, bugs, 42, 42, 0.01, 5);
-    } catch (const ShapeError& e) {
-      return std::string(e.what()).rfind(expected, 0) == 0;  // the message starts with it
-    }
-    return false;
-  };
-  BOOST_TEST(stops_with("W1 * X: (4 x 5) times (4 x 120)"));
-  bugs.W1_transposed = false;
-  BOOST_TEST(stops_with("A2 - Y: shapes (3 x 120) and (1 x 120) differ"));
-  bugs.labels_not_one_hot = false;
-  BOOST_TEST(stops_with("b2 -= lr * db2: shapes (3 x 1) and (3 x 120) differ"));
-  bugs.bias_gradient_not_summed = false;
-  BOOST_CHECK_NO_THROW(run_listing(iris, bugs, 42, 42, 0.01, 5));
-}
-
-BOOST_AUTO_TEST_CASE(bug_4_blows_up_to_nan_and_bug_5_leaks_the_test_rows_into_the_scaler) {
-  const course::Dataset iris = course::load_iris();
-  Bugs bugs;
-  bugs.sigma_prime_of_Z1 = true;
-  bugs.scaler_fit_on_all = true;
-  const ListingRun with4 = run_listing(iris, bugs, 42, 42, 0.01, 1000);
-  BOOST_TEST(std::isfinite(with4.loss.front()));
-  // sigma'(Z1) = Z1 (1 - Z1) feeds |Z1| until it overflows.
-  BOOST_TEST(!std::isfinite(with4.loss.back()));
-  bugs.sigma_prime_of_Z1 = false;
-  const ListingRun with5 = run_listing(iris, bugs, 42, 42, 0.01, 1000);
-  const ListingRun fixed = run_listing(iris, Bugs{}, 42, 42, 0.01, 1000);
-  BOOST_TEST(std::isfinite(with5.loss.back()));
-  // The scaler fitted on all 150 rows gives other training inputs, hence another loss from step 0.
-  BOOST_TEST(std::abs(with5.loss.front() - fixed.loss.front()) > 1e-4);
+BOOST_AUTO_TEST_CASE(training_allocates_nothing_after_the_first_epoch) {
+  for (Output out : {Output::linear, Output::softmax}) {
+    ListingNet net(4, 5, 3, 42, Bugs{}, out);
+    std::vector<long> after(20);
+    net.train(data().X_train, data().Y, 0.01, 20,
+              [&](arma::uword epoch) { after[epoch - 1] = g_allocations.load(); });
+    BOOST_TEST(after[19] - after[0] == 0, "epochs 2-20 allocated " << after[19] - after[0]);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(same_seeds_give_bit_identical_results) {
-  const course::Dataset iris = course::load_iris();
-  const ListingRun a = run_listing(iris, Bugs{}, 7, 3, 0.01, 50),
-                   b = run_listing(iris, Bugs{}, 7, 3, 0.01, 50);
+  Config c;
+  c.epochs = 50;
+  const StageRun a = run_stage(data(), stage("fix4_chain_rule"), c, 7, true),
+                 b = run_stage(data(), stage("fix4_chain_rule"), c, 7, true),
+                 d = run_stage(data(), stage("fix4_chain_rule"), c, 8, true);
   BOOST_TEST(a.loss == b.loss);
-  const ListingRun c = run_listing(iris, Bugs{}, 8, 3, 0.01, 50);  // another weight seed
-  BOOST_TEST(a.loss.back() != c.loss.back());
+  BOOST_TEST(a.loss.back() != d.loss.back());  // another weight seed, another run
 }

@@ -6,7 +6,7 @@
 /// `RandomState(seed)` seeds it from an integer (`init_genrand`), and the three legacy methods the
 /// article's program uses through scikit-learn and numpy: bounded integers (`random_interval`),
 /// `permutation(n)` (Fisher-Yates from the end) and the standard normal of `randn` (the polar
-/// method). Bit for bit, for seeds 0 .. 2^32 - 1.
+/// method). Bit for bit, for seeds 0 .. 2^32 - 1. The lesson explains them in its appendix.
 /// What it leaves out on purpose: seeding from arrays or from the operating system, numpy's newer
 /// `Generator` API (PCG64, a different algorithm), and every other distribution. The rest of the
 /// course uses course::Rng; this file exists only to match numpy.
@@ -150,6 +150,13 @@ class RandomState {
     arma::mat W(n_out, n_in);
     for (double& w : W) w = standard_normal();  // column-major order = numpy's row-major order
     return W;
+  }
+
+  /// \brief `np.random.randn(n)`: n standard normal numbers, a vector. \return (n)
+  arma::vec randn(arma::uword n) {
+    arma::vec v(n);
+    for (double& x : v) x = standard_normal();
+    return v;
   }
   // [randn]
 
