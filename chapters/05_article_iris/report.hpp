@@ -103,18 +103,20 @@ inline void plot_seed_study(const SeedStudy& st, const Config& c,
   }
   course::PlotOptions oh{"Share of " + seeds + " with at least n test flowers right",
                          "n, test flowers right (of 30)", "% of seeds"};
-  oh.extra = "set xrange [0:30]\nset yrange [0:102]\nset xtics 2\n"
-             "set key inside left bottom vertical";
+  oh.extra =
+      "set xrange [0:30]\nset yrange [0:102]\nset xtics 2\n"
+      "set key inside left bottom vertical";
   course::line_plot(common.out("accuracy_over_seeds.png"), oh, share);
 
   course::PlotOptions og{"Gradient check at the initial weights, " + seeds,
                          "weight seed (np.random.seed)", "largest relative error (43 parameters)"};
   og.logy = true;
-  og.extra = "set yrange [1e-13:100]\nset format y '%.0e'\nset key inside right center vertical\n"
-             "set arrow from graph 0, first 1e-7 to graph 1, first 1e-7 nohead dt 2 lc 'gray30'\n"
-             "set arrow from graph 0, first 0.1 to graph 1, first 0.1 nohead dt 2 lc 'gray30'\n"
-             "set label 1 'broken above 0.1' at graph 0.02, first 0.03\n"
-             "set label 2 'right below 1e-7' at graph 0.02, first 3e-7";
+  og.extra =
+      "set yrange [1e-13:100]\nset format y '%.0e'\nset key inside right center vertical\n"
+      "set arrow from graph 0, first 1e-7 to graph 1, first 1e-7 nohead dt 2 lc 'gray30'\n"
+      "set arrow from graph 0, first 0.1 to graph 1, first 0.1 nohead dt 2 lc 'gray30'\n"
+      "set label 1 'broken above 0.1' at graph 0.02, first 0.03\n"
+      "set label 2 'right below 1e-7' at graph 0.02, first 3e-7";
   course::line_plot(common.out("gradient_check.png"), og, grad);
 }
 
@@ -135,13 +137,13 @@ inline void plot_chosen_seed(const StageTable& t, const LrSweep& sw, const Confi
   oc.extra = "set yrange [0:31]\nset key inside right bottom vertical";
   course::line_plot(common.out("test_accuracy.png"), oc, curves);
 
-  const course::Series lin{"linear output, squared error (the listing)", sw.etas, sw.linear,
-                           "linespoints", {}};
-  const course::Series soft{"softmax output, cross-entropy (tuned)", sw.etas, sw.softmax,
-                            "linespoints", {}};
+  const course::Series lin{
+      "linear output, squared error (the listing)", sw.etas, sw.linear, "linespoints", {}};
+  const course::Series soft{
+      "softmax output, cross-entropy (tuned)", sw.etas, sw.softmax, "linespoints", {}};
   course::PlotOptions os{
-      "Test flowers right after " + std::to_string(c.epochs) + " epochs, " + seed,
-      "learning rate", "test flowers right (of 30)"};
+      "Test flowers right after " + std::to_string(c.epochs) + " epochs, " + seed, "learning rate",
+      "test flowers right (of 30)"};
   os.logx = true;
   os.extra = "set yrange [0:31]\nset key inside right bottom vertical";
   course::line_plot(common.out("lr_sweep.png"), os, {lin, soft});
@@ -157,9 +159,9 @@ inline void plot(const StageTable& t, const SeedStudy& st, const LrSweep& sw, co
 /// \brief A distribution as JSON, with the histogram of counts 0..30 when `counts` is set.
 inline nlohmann::json to_json(const std::vector<double>& v, bool counts) {
   const Distribution a = distribution(v);
-  nlohmann::json j = {{"mean", a.mean}, {"sd", a.sd},         {"min", a.min},
-                      {"q10", a.q10},   {"q25", a.q25},       {"median", a.median},
-                      {"q75", a.q75},   {"q90", a.q90},       {"max", a.max}};
+  nlohmann::json j = {{"mean", a.mean}, {"sd", a.sd},   {"min", a.min},
+                      {"q10", a.q10},   {"q25", a.q25}, {"median", a.median},
+                      {"q75", a.q75},   {"q90", a.q90}, {"max", a.max}};
   if (counts) {
     std::vector<int> histogram(31, 0);
     for (double x : v) ++histogram[static_cast<std::size_t>(x)];
@@ -170,8 +172,7 @@ inline nlohmann::json to_json(const std::vector<double>& v, bool counts) {
 
 /// \brief summary.json: the chosen seed's stages, the per-seed distributions, the sweep.
 inline nlohmann::json summary(const IrisData& d, const StageTable& t, const SeedStudy& st,
-                              const LrSweep& sw, const Config& c,
-                              const course::CommonOptions& common, const course::Timer& timer) {
+                              const LrSweep& sw, const Config& c) {
   nlohmann::json stage_rows = nlohmann::json::array();
   for (std::size_t k = 0; k < t.stages.size(); ++k) {
     const StageRun& r = t.runs[k];
@@ -182,10 +183,9 @@ inline nlohmann::json summary(const IrisData& d, const StageTable& t, const Seed
          {"error", r.stopped ? nlohmann::json(r.error) : nlohmann::json()},
          {"test_correct", r.stopped ? nlohmann::json() : nlohmann::json(r.test_correct)},
          {"gradient_check_rel", r.grad_rel ? nlohmann::json(*r.grad_rel) : nlohmann::json()},
-         {"mean_hidden_activation",
-          r.stopped ? nlohmann::json()
-                    : nlohmann::json{{"start", r.hidden_mean.front()},
-                                     {"end", r.hidden_mean.back()}}}});
+         {"mean_hidden_activation", r.stopped ? nlohmann::json()
+                                              : nlohmann::json{{"start", r.hidden_mean.front()},
+                                                               {"end", r.hidden_mean.back()}}}});
   }
   nlohmann::json per_seed;
   for (std::size_t k = 0; k < st.stages.size(); ++k)
@@ -194,15 +194,12 @@ inline nlohmann::json summary(const IrisData& d, const StageTable& t, const Seed
   const auto mean = [&](std::size_t k) {
     return course::fixed(distribution(st.test_correct[k]).mean, 1);
   };
-  const std::string headline =
-      "seed " + std::to_string(t.seed) + ": as printed stops; all fixed " +
-      std::to_string(t.runs[4].test_correct) + "/30, tuned " +
-      std::to_string(t.runs[5].test_correct) + "/30; mean over " + std::to_string(c.n_seeds) +
-      " seeds: chain rule broken " + mean(0) + ", all fixed " + mean(1) + ", tuned " + mean(2);
-  return {{"chapter", "05_article_iris"},
-          {"headline", headline},
-          {"seed", common.seed},
-          {"full", common.full},
+  const std::string headline = "seed " + std::to_string(t.seed) + ": as printed stops; all fixed " +
+                               std::to_string(t.runs[4].test_correct) + "/30, tuned " +
+                               std::to_string(t.runs[5].test_correct) + "/30; mean over " +
+                               std::to_string(c.n_seeds) + " seeds: chain rule broken " + mean(0) +
+                               ", all fixed " + mean(1) + ", tuned " + mean(2);
+  return {{"headline", headline},
           {"config",
            {{"weight_seed", t.seed},
             {"split_seed", c.split_seed},
@@ -215,9 +212,9 @@ inline nlohmann::json summary(const IrisData& d, const StageTable& t, const Seed
           {"stages", stage_rows},
           {"per_seed", per_seed},
           {"lr_sweep",
-           {{"eta", sw.etas}, {"linear_test_correct", sw.linear},
-            {"softmax_test_correct", sw.softmax}}},
-          {"timing_seconds", {{"total", timer.seconds()}}}};
+           {{"eta", sw.etas},
+            {"linear_test_correct", sw.linear},
+            {"softmax_test_correct", sw.softmax}}}};
 }
 
 }  // namespace article_iris
