@@ -2,7 +2,7 @@
 course_count_allocations(ch14_going_deep_test)
 course_expect_error(14 going_deep NAME unknown_flag CODE 2
   REGEX "^ch14_going_deep: error: The following argument was not expected: --depth \\(see --help\\)$"
-  ARGS --depth 10)
+  ARGS --depth)
 course_expect_error(14 going_deep NAME odd_depth CODE 2
   REGEX "^ch14_going_deep: error: --depths: expected even depths from 2 to 1000 like 2,10,50, found '2,7' \\(see --help\\)$"
   ARGS --depths 2,7 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch14_bad)

@@ -70,12 +70,15 @@ inline arma::uword blocks_for_depth(arma::uword depth) {
 /// last Dense of every residual branch scaled by \f$1/\sqrt{B}\f$, B the number of blocks
 /// (Radford et al. 2019, GPT-2: "scale the weights of residual layers by \f$1/\sqrt N\f$").
 ///
-/// Why the scale: a ReLU branch with He weights adds about twice the stream's variance, so B
-/// blocks would multiply it by \f$3^B\f$ (\f$3 \cdot 10^{11}\f$ at depth 50). Scaled, each
+/// Why the scale: a ReLU branch with He weights adds about twice the stream's mean square, so
+/// B blocks would multiply it by \f$3^B\f$ (\f$2.8 \cdot 10^{11}\f$ at depth 50). Scaled, each
 /// block adds \f$2/B\f$ of it: \f$(1 + 2/B)^B < e^2\f$ in all.
+/// \param scale_residuals false leaves out the scale (the lesson's experiment: the residual
+///        network blows up, the pre-norm one does not notice)
 template <class T>
-void initialize_deep(Sequential<T>& net, course::Rng& rng) {
+void initialize_deep(Sequential<T>& net, course::Rng& rng, bool scale_residuals = true) {
   for (Dense<T>* dense : dense_layers(net)) he_normal(*dense, rng);  // W ~ N(0, 2/n_in), b = 0
+  if (!scale_residuals) return;
   std::vector<Residual<T>*> blocks;
   for (std::size_t l = 0; l < net.size(); ++l)
     if (auto* block = dynamic_cast<Residual<T>*>(&net.layer(l))) blocks.push_back(block);
@@ -94,9 +97,10 @@ void initialize_deep(Sequential<T>& net, course::Rng& rng) {
 /// \brief A network of the given kind: stem, depth - 2 layers of width w, head; initialized by
 /// initialize_deep.
 /// \param n_in input features (784) \param width w \param n_classes K (the head's outputs)
+/// \param scale_residuals see initialize_deep
 template <class T>
 Sequential<T> deep_mlp(Kind kind, arma::uword depth, arma::uword n_in, arma::uword width,
-                       arma::uword n_classes, course::Rng& rng) {
+                       arma::uword n_classes, course::Rng& rng, bool scale_residuals = true) {
   const arma::uword blocks = blocks_for_depth(depth);
   Sequential<T> net;
   net.template add<Dense<T>>(n_in, width, rng);  // stem: (w x n_in)
@@ -120,7 +124,7 @@ Sequential<T> deep_mlp(Kind kind, arma::uword depth, arma::uword n_in, arma::uwo
     net.template add<LayerNorm<T>>(width);  // the final norm of a pre-norm stack (GPT-2's ln_f)
   }
   net.template add<Dense<T>>(width, n_classes, rng);  // head: logits (K x m)
-  initialize_deep(net, rng);
+  initialize_deep(net, rng, scale_residuals);
   return net;
 }
 // [deep_mlp]

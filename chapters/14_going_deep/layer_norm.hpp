@@ -21,18 +21,18 @@
 
 namespace mlp {
 
-// Dimension legend:  n features (rows),  m examples in the batch (columns).
+// Dimension legend:  n features (rows, index j),  m examples in the batch (columns, index i).
 
-/// \brief Layer normalization of every column, with a gain \f$\gamma\f$ and a bias \f$\beta\f$:
-/// \f[ \mu_j = \frac1n \sum_i x_{ij}, \quad \sigma_j^2 = \frac1n \sum_i (x_{ij} - \mu_j)^2, \quad
-///     \hat x_{ij} = \frac{x_{ij} - \mu_j}{\sqrt{\sigma_j^2 + \epsilon}}, \quad
-///     y_{ij} = \gamma_i \hat x_{ij} + \beta_i. \f]
-/// Backward, for \f$ g_{ij} = \gamma_i\, \partial L/\partial y_{ij} \f$ and
-/// \f$ s_j = 1/\sqrt{\sigma_j^2 + \epsilon} \f$:
-/// \f[ \frac{\partial L}{\partial x_{ij}} = s_j \Big( g_{ij} - \frac1n \sum_k g_{kj}
-///       - \hat x_{ij}\, \frac1n \sum_k g_{kj} \hat x_{kj} \Big), \quad
-///     \frac{\partial L}{\partial \gamma_i} = \sum_j \frac{\partial L}{\partial y_{ij}} \hat x_{ij},
-///     \quad \frac{\partial L}{\partial \beta_i} = \sum_j \frac{\partial L}{\partial y_{ij}}. \f]
+/// \brief Layer normalization of every column (example i), over its n features j:
+/// \f[ \mu_i = \frac1n \sum_j x_{ji}, \quad \sigma_i^2 = \frac1n \sum_j (x_{ji} - \mu_i)^2, \quad
+///     \hat x_{ji} = \frac{x_{ji} - \mu_i}{\sqrt{\sigma_i^2 + \epsilon}}, \quad
+///     y_{ji} = \gamma_j \hat x_{ji} + \beta_j. \f]
+/// Backward, for \f$ g_{ji} = \gamma_j\, \partial L/\partial y_{ji} \f$ and
+/// \f$ s_i = 1/\sqrt{\sigma_i^2 + \epsilon} \f$:
+/// \f[ \frac{\partial L}{\partial x_{ji}} = s_i \Big( g_{ji} - \frac1n \sum_k g_{ki}
+///       - \hat x_{ji}\, \frac1n \sum_k g_{ki} \hat x_{ki} \Big), \quad
+///     \frac{\partial L}{\partial \gamma_j} = \sum_i \frac{\partial L}{\partial y_{ji}} \hat x_{ji},
+///     \quad \frac{\partial L}{\partial \beta_j} = \sum_i \frac{\partial L}{\partial y_{ji}}. \f]
 /// The variance divides by n (the paper's and PyTorch's choice); \f$\epsilon = 10^{-5}\f$ as in
 /// PyTorch's `nn.LayerNorm` keeps a constant column finite (its \f$\hat x\f$ is 0).
 template <class T>
@@ -63,23 +63,23 @@ class LayerNorm : public Layer<T> {
                           std::to_string(X.n_cols));
     X_ = &X;                                 // kept for backward, with mean and rstd
     Y_.set_size(X.n_rows, X.n_cols);         // (n x m)
-    mean_.set_size(1, X.n_cols);             // (1 x m) mu_j
-    rstd_.set_size(1, X.n_cols);             // (1 x m) s_j = 1 / sqrt(sigma_j^2 + eps)
+    mean_.set_size(1, X.n_cols);             // (1 x m) mu_i
+    rstd_.set_size(1, X.n_cols);             // (1 x m) s_i = 1 / sqrt(sigma_i^2 + eps)
     const arma::uword n_ = n();
-    for (arma::uword j = 0; j < X.n_cols; ++j) {
-      const T* x = X.colptr(j);
-      T* y = Y_.colptr(j);
+    for (arma::uword i = 0; i < X.n_cols; ++i) {  // example i: one column, contiguous
+      const T* x = X.colptr(i);
+      T* y = Y_.colptr(i);
       T mu = 0;
-      for (arma::uword i = 0; i < n_; ++i) mu += x[i];
-      mu /= T(n_);                                         // mu = (1/n) sum_i x_i
+      for (arma::uword j = 0; j < n_; ++j) mu += x[j];
+      mu /= T(n_);                                         // mu = (1/n) sum_j x_j
       T var = 0;
-      for (arma::uword i = 0; i < n_; ++i) var += (x[i] - mu) * (x[i] - mu);
-      var /= T(n_);                                        // sigma^2 = (1/n) sum_i (x_i - mu)^2
+      for (arma::uword j = 0; j < n_; ++j) var += (x[j] - mu) * (x[j] - mu);
+      var /= T(n_);                                        // sigma^2 = (1/n) sum_j (x_j - mu)^2
       const T s = T(1) / std::sqrt(var + eps);             // s = 1 / sqrt(sigma^2 + eps)
-      for (arma::uword i = 0; i < n_; ++i)
-        y[i] = gamma[i] * ((x[i] - mu) * s) + beta[i];     // y = gamma xhat + beta
-      mean_[j] = mu;
-      rstd_[j] = s;
+      for (arma::uword j = 0; j < n_; ++j)
+        y[j] = gamma[j] * ((x[j] - mu) * s) + beta[j];     // y = gamma xhat + beta
+      mean_[i] = mu;
+      rstd_[i] = s;
     }
     return Y_;
   }
@@ -87,31 +87,31 @@ class LayerNorm : public Layer<T> {
 
   // [layernorm_backward]
   const Mat& backward(const Mat& dY, bool need_dX = true) override {
-    // In the forward pass y = gamma xhat + beta with xhat = (x - mu) s, so now, per column:
+    // In the forward pass y = gamma xhat + beta with xhat = (x - mu) s, so now, per example:
     dgamma.zeros();
     dbeta.zeros();
     if (need_dX) dX_.set_size(dY.n_rows, dY.n_cols);
     const arma::uword n_ = n();
-    for (arma::uword j = 0; j < dY.n_cols; ++j) {
-      const T* x = X_->colptr(j);
-      const T* dy = dY.colptr(j);
-      const T mu = mean_[j], s = rstd_[j];
+    for (arma::uword i = 0; i < dY.n_cols; ++i) {
+      const T* x = X_->colptr(i);
+      const T* dy = dY.colptr(i);
+      const T mu = mean_[i], s = rstd_[i];
       // Two reductions first: mean(g) and mean(g xhat), with g = gamma dy = dL/dxhat.
       T g_mean = 0, g_xhat_mean = 0;
-      for (arma::uword i = 0; i < n_; ++i) {
-        const T xhat = (x[i] - mu) * s;  // recomputed, as llm.c does: cheaper than storing it
-        const T g = gamma[i] * dy[i];
+      for (arma::uword j = 0; j < n_; ++j) {
+        const T xhat = (x[j] - mu) * s;  // recomputed, as llm.c does: cheaper than storing it
+        const T g = gamma[j] * dy[j];
         g_mean += g;
         g_xhat_mean += g * xhat;
       }
       g_mean /= T(n_);
       g_xhat_mean /= T(n_);
-      for (arma::uword i = 0; i < n_; ++i) {
-        const T xhat = (x[i] - mu) * s;
-        dbeta[i] += dy[i];          // dL/dbeta  = sum over the batch of dy
-        dgamma[i] += dy[i] * xhat;  // dL/dgamma = sum over the batch of dy xhat
+      for (arma::uword j = 0; j < n_; ++j) {
+        const T xhat = (x[j] - mu) * s;
+        dbeta[j] += dy[j];          // dL/dbeta  = sum over the batch of dy
+        dgamma[j] += dy[j] * xhat;  // dL/dgamma = sum over the batch of dy xhat
         if (need_dX)                // dL/dx = s (g - mean(g) - xhat mean(g xhat))
-          dX_(i, j) = s * (gamma[i] * dy[i] - g_mean - xhat * g_xhat_mean);
+          dX_(j, i) = s * (gamma[j] * dy[j] - g_mean - xhat * g_xhat_mean);
       }
     }
     return dX_;
@@ -123,9 +123,9 @@ class LayerNorm : public Layer<T> {
     return {{prefix + "weight", &gamma, &dgamma}, {prefix + "bias", &beta, &dbeta}};
   }
 
-  /// \brief \f$\mu_j\f$ of every column of the last forward(): (1 x m).
+  /// \brief \f$\mu_i\f$ of every column of the last forward(): (1 x m).
   const Mat& mean() const { return mean_; }
-  /// \brief \f$s_j = 1/\sqrt{\sigma_j^2 + \epsilon}\f$ of every column of the last forward(): (1 x m).
+  /// \brief \f$s_i = 1/\sqrt{\sigma_i^2 + \epsilon}\f$ of every column of the last forward(): (1 x m).
   const Mat& rstd() const { return rstd_; }
 
   std::string describe() const override { return "LayerNorm(" + std::to_string(n()) + ")"; }

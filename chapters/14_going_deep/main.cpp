@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "chapters/06_mlp/train.hpp"
@@ -37,6 +38,7 @@ struct Config {
   arma::uword batch_size = 128;
   double eta = 1e-3;
   arma::uword probe_images = 1000;
+  bool unscaled = false;  // leave out the 1/sqrt(B) scale of the residual branches
 };
 
 /// Fashion-MNIST: the first train_size training images and the first test_size test images.
@@ -93,7 +95,7 @@ struct Run {
 Run train_one(Kind kind, arma::uword depth, arma::uword width, const Data& d, const Config& c,
               std::uint64_t seed) {
   course::Rng init_rng(seed), order_rng(seed + 1);
-  mlp::Sequential<float> net = mlp::deep_mlp<float>(kind, depth, 784, width, 10, init_rng);
+  mlp::Sequential<float> net = mlp::deep_mlp<float>(kind, depth, 784, width, 10, init_rng, !c.unscaled);
   mlp::SoftmaxCrossEntropy<float> loss;
   mlp::Adam<float> adam(net.params(), c.eta);
   mlp::Trainer<float> trainer(net, loss, adam, c.batch_size);
@@ -193,7 +195,7 @@ Probe gradient_probe(const Data& d, const Config& c, std::uint64_t seed) {
   for (Kind kind : c.kinds) {
     // [probe]
     course::Rng init_rng(seed);  // the same initial weights as the sweep's first seed
-    auto net = mlp::deep_mlp<float>(kind, p.depth, 784, c.width, 10, init_rng);
+    auto net = mlp::deep_mlp<float>(kind, p.depth, 784, c.width, 10, init_rng, !c.unscaled);
     mlp::SoftmaxCrossEntropy<float> loss;
     p.norms.push_back(mlp::probe_every_dense(net, loss, X, Y));
     // [probe]
@@ -219,32 +221,28 @@ Wide wide_or_deep(const Data& d, const Config& c, std::uint64_t seed) {
   return w;
 }
 
-/// Experiment 4: the chapter's targets, read off the sweep.
+/// Experiment 4: the chapter's targets, read off the sweep (empty when a kind was not run).
 struct Verdict {
   arma::uword shallow = 0, deepest = 0;
-  double shallow_loss = 0;    // the best network at the smallest depth (any kind)
-  double plain_shallow = 0;   // the plain one at the smallest depth
-  bool degradation = false;   // deepest plain trains worse than the shallow plain one
-  bool removed = false;       // deepest pre-norm trains at least as well as the best shallow one
+  std::optional<bool> degradation;  // deepest plain: over 10% more training loss than shallow plain
+  std::optional<bool> removed;      // deepest pre-norm: no more training loss than the best shallow
 };
 
 Verdict verdict(const Sweep& s) {
   Verdict v;
   v.shallow = *std::min_element(s.depths.begin(), s.depths.end());
   v.deepest = *std::max_element(s.depths.begin(), s.depths.end());
-  v.shallow_loss = 1e300;
-  for (Kind kind : s.kinds) v.shallow_loss = std::min(v.shallow_loss, s.at(kind, v.shallow).loss().mean);
+  double best_shallow = 1e300;  // the best network at the smallest depth, any kind
+  for (Kind kind : s.kinds) best_shallow = std::min(best_shallow, s.at(kind, v.shallow).loss().mean);
   for (Kind kind : s.kinds) {
     const double deep = s.at(kind, v.deepest).loss().mean;
-    // "Measurably worse": at least 10% more training loss than the shallow plain network.
-    if (kind == Kind::plain) {
-      v.plain_shallow = s.at(kind, v.shallow).loss().mean;
-      v.degradation = deep > 1.1 * v.plain_shallow;
-    }
-    if (kind == Kind::pre_norm) v.removed = deep <= v.shallow_loss;
+    if (kind == Kind::plain) v.degradation = deep > 1.1 * s.at(kind, v.shallow).loss().mean;
+    if (kind == Kind::pre_norm) v.removed = deep <= best_shallow;
   }
   return v;
 }
+
+std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : "not measured"; }
 
 void print(const Probe& p) {
   std::cout << "2. ||dL/dW|| of each Dense layer at initialization, depth " << p.depth << ":\n";
@@ -264,10 +262,9 @@ void print(const Verdict& v, const Sweep& s) {
   for (Kind kind : s.kinds)
     std::cout << "  " << mlp::kind_name(kind) << " " << course::fixed(s.at(kind, v.shallow).loss().mean, 4)
               << " -> " << course::fixed(s.at(kind, v.deepest).loss().mean, 4);
-  std::cout << "\n   degradation (deepest plain trains worse than shallow plain): "
-            << (v.degradation ? "yes" : "no")
+  std::cout << "\n   degradation (deepest plain trains worse than shallow plain): " << yes_no(v.degradation)
             << "; removed (deepest pre-norm trains at least as well as the best shallow): "
-            << (v.removed ? "yes" : "no") << "\n";
+            << yes_no(v.removed) << "\n";
 }
 
 /// A curve per kind of a statistic against depth, with the spread over seeds as error bars.
@@ -287,25 +284,41 @@ std::vector<course::Series> against_depth(const Sweep& s, F stat, double scale) 
   return curves;
 }
 
+/// The mean training loss of each epoch of one cell, as a curve.
+course::Series epoch_curve(const std::string& title, const Cell& cell) {
+  course::Series curve{title, {}, {}, "linespoints", {}};
+  const auto mean = cell.epoch_loss();
+  for (std::size_t e = 0; e < mean.size(); ++e) {
+    curve.x.push_back(double(e + 1));
+    curve.y.push_back(mean[e]);
+  }
+  return curve;
+}
+
 void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonOptions& common) {
   const std::string budget = ", width " + std::to_string(c.width) + ", " + std::to_string(c.epochs) +
                              " epochs" + (c.seeds > 1 ? ", mean of " + std::to_string(c.seeds) + " seeds" : "");
   for (Kind kind : s.kinds) {  // training loss per epoch, one curve per depth
     std::vector<course::Series> curves;
-    for (arma::uword depth : s.depths) {
-      course::Series curve{"depth " + std::to_string(depth), {}, {}, "linespoints", {}};
-      const auto mean = s.at(kind, depth).epoch_loss();
-      for (std::size_t e = 0; e < mean.size(); ++e) {
-        curve.x.push_back(double(e + 1));
-        curve.y.push_back(mean[e]);
-      }
-      curves.push_back(curve);
-    }
+    for (arma::uword depth : s.depths)
+      curves.push_back(epoch_curve("depth " + std::to_string(depth), s.at(kind, depth)));
     course::PlotOptions o{"Training loss per epoch: " + mlp::kind_name(kind) + budget, "epoch",
                           "mean training loss (cross-entropy)"};
     o.logy = true;
     course::line_plot(common.out("loss_" + mlp::kind_name(kind) + ".png"), o, curves);
   }
+  // He et al.'s figure in miniature: the shallowest network against the deepest of each kind.
+  const arma::uword shallow = *std::min_element(s.depths.begin(), s.depths.end());
+  const arma::uword deepest = *std::max_element(s.depths.begin(), s.depths.end());
+  std::vector<course::Series> ends = {
+      epoch_curve(mlp::kind_name(s.kinds.front()) + ", depth " + std::to_string(shallow),
+                  s.at(s.kinds.front(), shallow))};
+  for (Kind kind : s.kinds)
+    ends.push_back(epoch_curve(mlp::kind_name(kind) + ", depth " + std::to_string(deepest), s.at(kind, deepest)));
+  course::PlotOptions eo{"Training loss per epoch, shallowest against deepest" + budget, "epoch",
+                         "mean training loss (cross-entropy)"};
+  eo.logy = true;
+  course::line_plot(common.out("loss_shallow_vs_deep.png"), eo, ends);
   course::PlotOptions lo{"Final training loss against depth" + budget, "depth (Dense layers)",
                          "training loss (cross-entropy)"};
   lo.logy = true;
@@ -361,8 +374,8 @@ nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verd
   for (Kind kind : s.kinds)
     headline << " " << mlp::kind_name(kind) << " " << course::fixed(s.at(kind, v.shallow).loss().mean, 3)
              << " -> " << course::fixed(s.at(kind, v.deepest).loss().mean, 3);
-  headline << "; degradation " << (v.degradation ? "shown" : "not shown") << ", "
-           << (v.removed ? "removed" : "not removed") << " by residual + layer norm";
+  if (v.degradation) headline << "; degradation " << (*v.degradation ? "shown" : "not shown");
+  if (v.removed) headline << (*v.removed ? ", removed" : ", not removed") << " by residual + layer norm";
   return {{"chapter", "14_going_deep"},
           {"headline", headline.str()},
           {"seed", common.seed},
@@ -371,12 +384,12 @@ nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verd
                       {"seeds", c.seeds}, {"train_size", c.train_size}, {"test_size", c.test_size},
                       {"batch_size", c.batch_size}, {"eta", c.eta}, {"probe_images", c.probe_images},
                       {"optimizer", "Adam, cosine schedule to 0"},
-                      {"init", "He normal; last Dense of each residual branch / sqrt(blocks)"}}},
+                      {"init", c.unscaled ? "He normal" : "He normal; last Dense of each residual branch / sqrt(blocks)"}}},
           {"sweep", cells},
           {"gradient_norms_at_init", {{"depth", p.depth}, {"dW_norm", probe}}},
           {"wide_or_deep", {{"deep_parameters", w.deep_params}, {"wide", to_json(w.cell)}}},
-          {"degradation", v.degradation},
-          {"removed_by_residual_layer_norm", v.removed},
+          {"degradation", v.degradation ? nlohmann::json(*v.degradation) : nlohmann::json()},
+          {"removed_by_residual_layer_norm", v.removed ? nlohmann::json(*v.removed) : nlohmann::json()},
           {"timing_seconds", {{"total", total_seconds}, {"runs", seconds}}}};
 }
 
@@ -432,6 +445,7 @@ int main(int argc, char** argv) {
       ->check(course::positive())->capture_default_str();
   app.add_option("--probe-images", c.probe_images, "training images the gradient probe averages over")
       ->check(CLI::Range(1, 60000))->capture_default_str();
+  app.add_flag("--unscaled", c.unscaled, "leave out the 1/sqrt(blocks) scale of the residual branches");
 
   return course::run_main(app, argc, argv, [&] {
     course::Timer total;
