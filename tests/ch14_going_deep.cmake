@@ -4,11 +4,11 @@ course_expect_error(14 going_deep NAME unknown_flag CODE 2
   REGEX "^ch14_going_deep: error: The following argument was not expected: --depth \\(see --help\\)$"
   ARGS --depth)
 course_expect_error(14 going_deep NAME odd_depth CODE 2
-  REGEX "^ch14_going_deep: error: --depths: expected even depths from 2 to 1000 like 2,10,50, found '2,7' \\(see --help\\)$"
+  REGEX "^ch14_going_deep: error: --depths: expected even depths from 2 to 1000 like 2,10,50, found '7' \\(see --help\\)$"
   ARGS --depths 2,7 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch14_bad)
 course_expect_error(14 going_deep NAME depth_not_a_number CODE 2
-  REGEX "^ch14_going_deep: error: --depths: expected even depths .* found '2,,10' \\(see --help\\)$"
-  ARGS --depths 2,,10 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch14_bad)
+  REGEX "^ch14_going_deep: error: --depths: expected even depths .* found 'ten' \\(see --help\\)$"
+  ARGS --depths 2,ten --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch14_bad)
 course_expect_error(14 going_deep NAME unknown_kind CODE 2
   REGEX "^ch14_going_deep: error: --kinds: expected plain, residual or pre_norm, found 'resnet' \\(see --help\\)$"
   ARGS --kinds plain,resnet --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch14_bad)

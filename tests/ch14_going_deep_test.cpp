@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "chapters/06_mlp/train.hpp"
@@ -20,6 +21,7 @@
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
+#include "tests/support/error_of.hpp"
 
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
@@ -33,6 +35,16 @@ course::GradCheck check_input_gradient(Layer<double>& f, arma::mat& X, const arm
   f.forward(X);
   const arma::mat dX = f.backward(G);
   return course::check_gradient(X, dX, [&] { return arma::accu(G % f.forward(X)); });
+}
+
+/// The message of the course::UsageError that `f` throws ("" if it throws none).
+std::string usage_error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const course::UsageError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 /// A random (rows x cols) matrix from the generator.
@@ -340,18 +352,23 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_batch_for_each_kind) {
     Adam<float> adam(net.params(), 0.01);
     Trainer<float> trainer(net, loss, adam, 10);
     follow(trainer, adam, CosineSchedule{0.01, 0.0, 22});
-    auto follow_schedule = trainer.after_batch;  // wrap it: count allocations after each batch
-    std::vector<long> after;
-    after.reserve(100);
-    trainer.after_batch = [&](arma::uword b) {
-      follow_schedule(b);
-      after.push_back(g_allocations.load());
-    };
-    for (std::size_t epoch = 1; epoch <= 2; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
-    BOOST_REQUIRE(after.size() == 22u);
-    BOOST_TEST(after[10] - after[0] == 0, kind_name(kind) << ": epoch 1, batches 2-11 allocated " << after[10] - after[0]);
-    BOOST_TEST(after[21] - after[11] == 0, kind_name(kind) << ": epoch 2, batches 2-11 allocated " << after[21] - after[11]);
-    BOOST_TEST(after[0] > 0);  // the counter works: the first batch allocates its buffers
+    check_no_allocation_after_first_batch(trainer, X, Y, rng, kind_name(kind));
+  }
+}
+
+// A copy of a deep network (chapter 06's Sequential copies by cloning each layer) computes the
+// same outputs and owns its own weights, blocks included.
+BOOST_AUTO_TEST_CASE(a_copied_deep_network_is_equal_and_independent) {
+  for (Kind kind : all_kinds()) {
+    course::Rng rng(15);
+    auto net = deep_mlp<double>(kind, 6, 5, 4, 3, rng);
+    Sequential<double> copy = net;
+    const arma::mat X = randn(5, 3, rng);
+    const arma::mat Z = net.forward(X);
+    BOOST_TEST(arma::approx_equal(copy.forward(X), Z, "absdiff", 0.0), kind_name(kind));
+    for (auto& p : copy.params()) p.value->zeros();
+    BOOST_TEST(arma::approx_equal(net.forward(X), Z, "absdiff", 0.0), kind_name(kind));
+    BOOST_TEST(copy.describe() == net.describe());
   }
 }
 
@@ -394,25 +411,19 @@ BOOST_AUTO_TEST_CASE(deep_networks_on_a_fashion_mnist_slice) {
 BOOST_AUTO_TEST_CASE(impossible_shapes_and_depths_are_one_line_errors) {
   course::Rng rng(14);
   LayerNorm<float> ln(8);
-  try {
-    ln.forward(arma::fmat(5, 3, arma::fill::zeros));
-    BOOST_FAIL("expected an error");
-  } catch (const course::Error& e) {
-    BOOST_TEST(std::string(e.what()) == "LayerNorm(8): expected an input with 8 rows (features), got 5 x 3");
-  }
+  BOOST_TEST(error_of([&] { ln.forward(arma::fmat(5, 3, arma::fill::zeros)); }) ==
+             "LayerNorm(8): expected an input with 8 rows (features), got 5 x 3");
   Sequential<float> F;
   F.add<Dense<float>>(4, 3, rng);
   Residual<float> block(std::move(F));
-  try {
-    block.forward(arma::fmat(4, 2, arma::fill::zeros));
-    BOOST_FAIL("expected an error");
-  } catch (const course::Error& e) {
-    BOOST_TEST(std::string(e.what()) ==
-               "Residual(Dense(4 -> 3)): F maps 4 rows to 3; a residual block needs the same size");
-  }
-  BOOST_CHECK_THROW(blocks_for_depth(7), course::UsageError);
-  BOOST_CHECK_THROW(blocks_for_depth(0), course::UsageError);
+  BOOST_TEST(error_of([&] { block.forward(arma::fmat(4, 2, arma::fill::zeros)); }) ==
+             "Residual(Dense(4 -> 3)): F maps 4 rows to 3; a residual block needs the same size");
+  BOOST_TEST(usage_error_of([] { blocks_for_depth(7); }) ==
+             "depth 7: expected an even number >= 2 (stem + 2 Dense per block + head)");
+  BOOST_TEST(usage_error_of([] { blocks_for_depth(0); }) != "");
   BOOST_TEST(blocks_for_depth(50) == 24u);
-  BOOST_CHECK_THROW(parse_kind("resnet"), course::UsageError);
-  BOOST_CHECK_THROW(Residual<float>(Sequential<float>{}), course::UsageError);
+  BOOST_TEST(usage_error_of([] { parse_kind("resnet"); }) ==
+             "--kinds: expected plain, residual or pre_norm, found 'resnet'");
+  BOOST_TEST(usage_error_of([] { Residual<float>(Sequential<float>{}); }) ==
+             "Residual: the inner network F has no layers");
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 
 #include "chapters/06_mlp/layer.hpp"
 
@@ -63,7 +64,8 @@ class GELU : public Layer<T> {
     return dZ_;
   }
 
-  std::string describe() const override { return "GELU"; }
+  std::string kind() const override { return "GELU"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<GELU>(*this); }
 
  private:
   const Mat* Z_ = nullptr;  // the input of the last forward()

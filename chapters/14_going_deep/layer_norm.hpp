@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "chapters/06_mlp/layer.hpp"
@@ -118,9 +119,10 @@ class LayerNorm : public Layer<T> {
   }
   // [layernorm_backward]
 
-  /// \brief The gain and the bias, named as PyTorch's `nn.LayerNorm` names them.
+  /// \brief The gain and the bias, named as PyTorch's `nn.LayerNorm` names them; the bias is
+  /// additive (`is_bias`), the gain is not.
   std::vector<Param<T>> params(const std::string& prefix) override {
-    return {{prefix + "weight", &gamma, &dgamma}, {prefix + "bias", &beta, &dbeta}};
+    return {{prefix + "weight", &gamma, &dgamma, false}, {prefix + "bias", &beta, &dbeta, true}};
   }
 
   /// \brief \f$\mu_i\f$ of every column of the last forward(): (1 x m).
@@ -128,6 +130,8 @@ class LayerNorm : public Layer<T> {
   /// \brief \f$s_i = 1/\sqrt{\sigma_i^2 + \epsilon}\f$ of every column of the last forward(): (1 x m).
   const Mat& rstd() const { return rstd_; }
 
+  std::string kind() const override { return "LayerNorm"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<LayerNorm>(*this); }
   std::string describe() const override { return "LayerNorm(" + std::to_string(n()) + ")"; }
 
  private:

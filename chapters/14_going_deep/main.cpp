@@ -17,6 +17,7 @@
 #include "chapters/08_training_deeper/schedules.hpp"
 #include "chapters/14_going_deep/deep_mlp.hpp"
 #include "chapters/14_going_deep/deep_probes.hpp"
+#include "common/chapter.hpp"
 #include "common/data.hpp"
 #include "common/plot.hpp"
 
@@ -56,27 +57,21 @@ Data load_data(const course::CommonOptions& common, const Config& c) {
   return d;
 }
 
+void print(const Data& d, const Config& c) {
+  std::cout << "Fashion-MNIST: " << d.train.X.n_cols << " training images, " << d.test.X.n_cols
+            << " test images; width " << c.width << ", Adam (eta " << c.eta << ", cosine to 0), batch "
+            << c.batch_size << ", " << c.epochs << " epochs, " << c.seeds << " seed(s)\n";
+}
+
 /// Mean cross-entropy and accuracy of a network on a whole set, in evaluation mode.
 struct Score {
   double loss = 0, accuracy = 0;
 };
 
 Score evaluate(mlp::Sequential<float>& net, const Mat& X, const Mat& Y, const arma::uvec& labels) {
+  const Mat Z = mlp::forward_eval(net, X, 2000);  // (10 x n) logits, in chunks of 2,000
   mlp::SoftmaxCrossEntropy<float> loss;
-  Score s;
-  net.set_training(false);
-  for (arma::uword first = 0; first < X.n_cols; first += 2000) {
-    const arma::uword m = std::min<arma::uword>(2000, X.n_cols - first);
-    const Mat Xc(const_cast<float*>(X.colptr(first)), X.n_rows, m, false, true);
-    const Mat Yc(const_cast<float*>(Y.colptr(first)), Y.n_rows, m, false, true);
-    const Mat& Z = net.forward(Xc);
-    s.loss += double(loss.forward(Z, Yc)) * m;
-    s.accuracy += double(arma::accu(course::argmax_cols(Z) == labels.subvec(first, first + m - 1)));
-  }
-  net.set_training(true);
-  s.loss /= double(X.n_cols);
-  s.accuracy /= double(X.n_cols);
-  return s;
+  return {double(loss.forward(Z, Y)), course::accuracy(Z, labels)};
 }
 
 /// One network (kind, depth, width) trained from one seed with the common budget.
@@ -172,6 +167,7 @@ struct Sweep {
 
 Sweep depth_sweep(const Data& d, const Config& c, std::uint64_t seed) {
   Sweep s{c.kinds, c.depths, {}};
+  std::cout << "1. Depth sweep:\n";
   for (Kind kind : c.kinds)
     for (arma::uword depth : c.depths) {
       s.cells.push_back(train_seeds(kind, depth, c.width, d, c, seed));
@@ -210,6 +206,7 @@ struct Wide {
 };
 
 Wide wide_or_deep(const Data& d, const Config& c, std::uint64_t seed) {
+  std::cout << "3. Wide or deep (one hidden layer with the deepest network's parameter count):\n";
   const arma::uword deepest = *std::max_element(c.depths.begin(), c.depths.end());
   course::Rng rng(seed);
   Wide w;
@@ -356,7 +353,7 @@ nlohmann::json to_json(const Cell& cell) {
 }
 
 nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verdict& v,
-                       const Config& c, const course::CommonOptions& common, double total_seconds) {
+                       const Config& c) {
   nlohmann::json cells = nlohmann::json::array(), probe, seconds = nlohmann::json::array();
   for (const Cell& cell : s.cells) {
     cells.push_back(to_json(cell));
@@ -376,10 +373,7 @@ nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verd
              << " -> " << course::fixed(s.at(kind, v.deepest).loss().mean, 3);
   if (v.degradation) headline << "; degradation " << (*v.degradation ? "shown" : "not shown");
   if (v.removed) headline << (*v.removed ? ", removed" : ", not removed") << " by residual + layer norm";
-  return {{"chapter", "14_going_deep"},
-          {"headline", headline.str()},
-          {"seed", common.seed},
-          {"full", common.full},
+  return {{"headline", headline.str()},
           {"config", {{"width", c.width}, {"depths", c.depths}, {"kinds", kinds}, {"epochs", c.epochs},
                       {"seeds", c.seeds}, {"train_size", c.train_size}, {"test_size", c.test_size},
                       {"batch_size", c.batch_size}, {"eta", c.eta}, {"probe_images", c.probe_images},
@@ -390,88 +384,72 @@ nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verd
           {"wide_or_deep", {{"deep_parameters", w.deep_params}, {"wide", to_json(w.cell)}}},
           {"degradation", v.degradation ? nlohmann::json(*v.degradation) : nlohmann::json()},
           {"removed_by_residual_layer_norm", v.removed ? nlohmann::json(*v.removed) : nlohmann::json()},
-          {"timing_seconds", {{"total", total_seconds}, {"runs", seconds}}}};
+          {"timing_seconds", {{"runs", seconds}}}};
 }
 
-/// "2,10,50" -> {2, 10, 50}, each an even depth.
-std::vector<arma::uword> parse_depths(const std::string& text) {
-  std::vector<arma::uword> depths;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 2 || v > 1000 || v % 2 != 0)
-      throw course::UsageError("--depths: expected even depths from 2 to 1000 like 2,10,50, found '" +
-                               text + "'");
-    depths.push_back(static_cast<arma::uword>(v));
-  }
-  if (depths.empty()) throw course::UsageError("--depths: expected at least one depth");
-  return depths;
+/// A CLI11 check of one depth: an even number from 2 to 1000 (stem, two Dense per block, head).
+CLI::Validator even_depth() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        char* end = nullptr;
+        const long v = std::strtol(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || v < 2 || v > 1000 || v % 2 != 0)
+          return "expected even depths from 2 to 1000 like 2,10,50, found '" + value + "'";
+        return "";
+      },
+      "EVEN");
 }
 
-std::vector<Kind> parse_kinds(const std::string& text) {
-  std::vector<Kind> kinds;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) kinds.push_back(mlp::parse_kind(item));
-  if (kinds.empty()) throw course::UsageError("--kinds: expected at least one kind");
-  return kinds;
+/// A CLI11 check of one network kind.
+CLI::Validator kind_name() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        for (Kind k : mlp::all_kinds())
+          if (mlp::kind_name(k) == value) return "";
+        return "expected plain, residual or pre_norm, found '" + value + "'";
+      },
+      "KIND");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Chapter 14: going deep. Plain, residual and residual + layer-norm MLPs of one\n"
-               "width at several depths on Fashion-MNIST, trained with the same budget.",
-               "ch14_going_deep"};
-  course::CommonOptions common("ch14_going_deep");
-  course::add_common_options(app, common);
+  course::Chapter chapter("14_going_deep",
+                          "Chapter 14: going deep. Plain, residual and residual + layer-norm MLPs of\n"
+                          "one width at several depths on Fashion-MNIST, trained with the same budget.");
   Config c;
-  std::string depths_text = "2,10,50", kinds_text = "plain,residual,pre_norm";
-  app.add_option("--width", c.width, "units of every hidden layer")->check(CLI::Range(2, 4096))->capture_default_str();
-  app.add_option("--depths", depths_text, "depths (Dense layers), even, comma-separated (--full: 2,4,8,16,32,50)")
-      ->capture_default_str();
-  app.add_option("--kinds", kinds_text, "networks: plain, residual, pre_norm")->capture_default_str();
-  app.add_option("--epochs", c.epochs, "epochs per network (--full: 10)")->check(CLI::Range(1, 1000))->capture_default_str();
-  app.add_option("--seeds", c.seeds, "runs per network, from seeds seed, seed+100, ... (--full: 3)")
-      ->check(CLI::Range(1, 100))->capture_default_str();
-  app.add_option("--train-size", c.train_size, "training images, the first N of 60,000 (--full: 60000)")
-      ->check(CLI::Range(1, 60000))->capture_default_str();
-  app.add_option("--test-size", c.test_size, "test images, the first N of 10,000 (--full: 10000)")
-      ->check(CLI::Range(1, 10000))->capture_default_str();
-  app.add_option("--batch-size", c.batch_size, "examples per mini-batch")->check(CLI::Range(1, 60000))->capture_default_str();
-  app.add_option("--eta", c.eta, "Adam's learning rate at the start of the cosine schedule")
-      ->check(course::positive())->capture_default_str();
-  app.add_option("--probe-images", c.probe_images, "training images the gradient probe averages over")
-      ->check(CLI::Range(1, 60000))->capture_default_str();
-  app.add_flag("--unscaled", c.unscaled, "leave out the 1/sqrt(blocks) scale of the residual branches");
+  std::vector<std::string> kinds = {"plain", "residual", "pre_norm"};
+  chapter.option("--width", c.width, "units of every hidden layer")->check(CLI::Range(2, 4096));
+  chapter.list_knob("--depths", c.depths, "depths (Dense layers), even", std::vector<arma::uword>{2, 4, 8, 16, 32, 50})
+      ->check(even_depth());
+  chapter.list("--kinds", kinds, "networks: plain, residual, pre_norm")->check(kind_name());
+  chapter.knob("--epochs", c.epochs, "epochs per network", 10)->check(CLI::Range(1, 1000));
+  chapter.knob("--seeds", c.seeds, "runs per network, from seeds seed, seed+100, ...", 3)
+      ->check(CLI::Range(1, 100));
+  chapter.knob("--train-size", c.train_size, "training images, the first N of 60,000", 60000)
+      ->check(CLI::Range(1, 60000));
+  chapter.knob("--test-size", c.test_size, "test images, the first N of 10,000", 10000)
+      ->check(CLI::Range(1, 10000));
+  chapter.option("--batch-size", c.batch_size, "examples per mini-batch")->check(CLI::Range(1, 60000));
+  chapter.option("--eta", c.eta, "Adam's learning rate at the start of the cosine schedule")
+      ->check(course::positive());
+  chapter.option("--probe-images", c.probe_images, "training images the gradient probe averages over")
+      ->check(CLI::Range(1, 60000));
+  chapter.app().add_flag("--unscaled", c.unscaled,
+                         "leave out the 1/sqrt(blocks) scale of the residual branches");
 
-  return course::run_main(app, argc, argv, [&] {
-    course::Timer total;
-    if (common.full) {
-      if (!app.count("--depths")) depths_text = "2,4,8,16,32,50";
-      if (!app.count("--epochs")) c.epochs = 10;
-      if (!app.count("--seeds")) c.seeds = 3;
-      if (!app.count("--train-size")) c.train_size = 60000;
-      if (!app.count("--test-size")) c.test_size = 10000;
-    }
-    c.depths = parse_depths(depths_text);
-    c.kinds = parse_kinds(kinds_text);
-    course::make_out_dir(common.out_dir);
-
+  return chapter.run(argc, argv, [&](const course::CommonOptions& common) {
+    c.kinds.clear();
+    for (const std::string& k : kinds) c.kinds.push_back(mlp::parse_kind(k));
     const Data d = load_data(common, c);
-    std::cout << "Fashion-MNIST: " << d.train.X.n_cols << " training images, " << d.test.X.n_cols
-              << " test images; width " << c.width << ", Adam (eta " << c.eta << ", cosine to 0), batch "
-              << c.batch_size << ", " << c.epochs << " epochs, " << c.seeds << " seed(s)\n1. Depth sweep:\n";
-    const Sweep sweep = depth_sweep(d, c, common.seed);
-    const Probe probe = gradient_probe(d, c, common.seed);
+    print(d, c);
+    const Sweep sweep = depth_sweep(d, c, common.seed);      // 1. every kind at every depth
+    const Probe probe = gradient_probe(d, c, common.seed);   // 2. gradients at the start
     print(probe);
-    std::cout << "3. Wide or deep (one hidden layer with the deepest network's parameter count):\n";
-    const Wide wide = wide_or_deep(d, c, common.seed);
-    const Verdict v = verdict(sweep);
+    const Wide wide = wide_or_deep(d, c, common.seed);       // 3. one wide layer, same size
+    const Verdict v = verdict(sweep);                        // 4. the chapter's targets
     print(v, sweep);
     if (!common.no_plots) plot(sweep, probe, c, common);
-    course::write_summary(common.out_dir, summary(sweep, probe, wide, v, c, common, total.seconds()));
+    return summary(sweep, probe, wide, v, c);
   });
 }

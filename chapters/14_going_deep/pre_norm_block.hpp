@@ -11,6 +11,8 @@
 /// layer norm a pre-norm stack needs before its head (the network builder adds that one).
 #pragma once
 
+#include <memory>
+
 #include "chapters/06_mlp/dense.hpp"
 #include "chapters/14_going_deep/gelu.hpp"
 #include "chapters/14_going_deep/layer_norm.hpp"
@@ -35,6 +37,9 @@ class PreNormBlock : public Residual<T> {
   /// \param rng draws the Dense layers' initial weights (chapter 06's N(0, 1); an initializer
   ///            from chapter 08 usually redraws them)
   PreNormBlock(arma::uword n, arma::uword h, course::Rng& rng) : Residual<T>(branch(n, h, rng)) {}
+
+  std::string kind() const override { return "PreNormBlock"; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<PreNormBlock>(*this); }
 
   /// \brief The first layer of the branch, \f$W_1\f$ (h x n).
   Dense<T>& fc1() { return static_cast<Dense<T>&>(this->F().layer(1)); }

@@ -12,6 +12,7 @@
 /// never do), gates (Srivastava's highway networks), and stochastic depth.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,9 @@ class Residual : public Layer<T> {
   /// \brief The inner network F.
   Sequential<T>& F() { return F_; }
 
+  std::string kind() const override { return "Residual"; }
+  /// \brief A deep copy: F's layers cloned, parameters included.
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Residual>(*this); }
   /// \brief e.g. "Residual(LayerNorm(64) -> Dense(64 -> 64) -> GELU -> Dense(64 -> 64))"
   std::string describe() const override { return "Residual(" + F_.describe() + ")"; }
 
