@@ -7,9 +7,7 @@
 // a seeded run on a Fashion-MNIST slice; and clear errors for impossible shapes and depths.
 #define BOOST_TEST_MODULE ch14_going_deep
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
-#include <functional>
 #include <string>
 
 #include "chapters/06_mlp/train.hpp"
@@ -21,9 +19,8 @@
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
-#include "tests/support/error_of.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
+#include "tests/support/error_of.hpp"
 
 using namespace mlp;
 namespace tt = boost::test_tools;
@@ -37,14 +34,9 @@ course::GradCheck check_input_gradient(Layer<double>& f, arma::mat& X, const arm
   return course::check_gradient(X, dX, [&] { return arma::accu(G % f.forward(X)); });
 }
 
-/// The message of the course::UsageError that `f` throws ("" if it throws none).
-std::string usage_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const course::UsageError& e) {
-    return e.what();
-  }
-  return "";
+/// A predicate for BOOST_CHECK_EXCEPTION: the UsageError's message is exactly `expected`.
+auto message_is(const std::string& expected) {
+  return [expected](const course::UsageError& e) { return std::string(e.what()) == expected; };
 }
 
 /// A random (rows x cols) matrix from the generator.
@@ -109,8 +101,8 @@ BOOST_AUTO_TEST_CASE(gelu_values_and_the_tanh_approximation) {
   GELU<double> gelu;
   const arma::mat Z = {{-10.0, -0.75179, 0.0, 1.0, 10.0}};
   const arma::mat& A = gelu.forward(Z);
-  BOOST_TEST(A(0, 0) == 0.0, tt::tolerance(1e-20));             // z Phi(z), Phi(-10) = 7.6e-24
-  BOOST_TEST(A(0, 1) == -0.16997, tt::tolerance(1e-4));        // the minimum, near z = -0.7518
+  BOOST_TEST(A(0, 0) == 0.0, tt::tolerance(1e-20));      // z Phi(z), Phi(-10) = 7.6e-24
+  BOOST_TEST(A(0, 1) == -0.16997, tt::tolerance(1e-4));  // the minimum, near z = -0.7518
   BOOST_TEST(A(0, 2) == 0.0);
   BOOST_TEST(A(0, 3) == 0.8413447460685429, tt::tolerance(1e-14));  // Phi(1)
   BOOST_TEST(A(0, 4) == 10.0, tt::tolerance(1e-14));
@@ -194,8 +186,9 @@ BOOST_AUTO_TEST_CASE(the_residual_init_keeps_the_stream_bounded_at_depth_50) {
   };
   const double scaled = growth(Kind::residual, true), unscaled = growth(Kind::residual, false);
   const double pre_norm_unscaled = growth(Kind::pre_norm, false);
-  BOOST_TEST_MESSAGE("mean square of the stream over 24 blocks grew by " << scaled << " (scaled), "
-                     << unscaled << " (unscaled), pre-norm unscaled " << pre_norm_unscaled);
+  BOOST_TEST_MESSAGE("mean square of the stream over 24 blocks grew by "
+                     << scaled << " (scaled), " << unscaled << " (unscaled), pre-norm unscaled "
+                     << pre_norm_unscaled);
   BOOST_TEST(scaled > 2.0);
   BOOST_TEST(scaled < std::exp(2.0));
   BOOST_TEST(unscaled > 1e10);
@@ -204,10 +197,10 @@ BOOST_AUTO_TEST_CASE(the_residual_init_keeps_the_stream_bounded_at_depth_50) {
 
 // ---- 2. The lesson's hand-computed example ---------------------------------------------------
 
-// x = (1, 3, 3, 9): mu = 4, sigma^2 = (9 + 1 + 1 + 25)/4 = 9, s = 1/3, xhat = (-1, -1/3, -1/3, 5/3).
-// gamma = (1, 2, 1, 1/2), beta = (0, 0, 1, 0): y = (-1, -2/3, 2/3, 5/6).
-// dy = (0, 1, 0, 0): g = gamma dy = (0, 2, 0, 0), mean(g) = 1/2, mean(g xhat) = -1/6,
-// dx = s (g - 1/2 + xhat/6) = (-6, 13, -5, -2)/27; dgamma = dy xhat = (0, -1/3, 0, 0), dbeta = dy.
+// x = (1, 3, 3, 9): mu = 4, sigma^2 = (9 + 1 + 1 + 25)/4 = 9, s = 1/3, xhat = (-1, -1/3, -1/3,
+// 5/3). gamma = (1, 2, 1, 1/2), beta = (0, 0, 1, 0): y = (-1, -2/3, 2/3, 5/6). dy = (0, 1, 0, 0): g
+// = gamma dy = (0, 2, 0, 0), mean(g) = 1/2, mean(g xhat) = -1/6, dx = s (g - 1/2 + xhat/6) = (-6,
+// 13, -5, -2)/27; dgamma = dy xhat = (0, -1/3, 0, 0), dbeta = dy.
 BOOST_AUTO_TEST_CASE(layer_norm_by_hand) {
   LayerNorm<double> ln(4, /*eps=*/0.0);  // eps = 0 here so the numbers are exact fractions
   ln.gamma = arma::vec{1.0, 2.0, 1.0, 0.5};
@@ -252,7 +245,8 @@ BOOST_AUTO_TEST_CASE(layer_norm_backward_equals_its_jacobian_written_out) {
     const arma::vec x = X.col(j);
     const double mu = arma::mean(x), var = arma::var(x, 1), s = 1 / std::sqrt(var + 1e-5);
     const arma::vec xhat = (x - mu) * s;
-    const arma::mat J = s * (arma::eye(n, n) - arma::ones(n, n) / double(n) - xhat * xhat.t() / double(n));
+    const arma::mat J =
+        s * (arma::eye(n, n) - arma::ones(n, n) / double(n) - xhat * xhat.t() / double(n));
     const arma::vec oracle = J * (ln.gamma % dY.col(j));
     BOOST_TEST(arma::approx_equal(dX.col(j), oracle, "absdiff", 1e-13), "column " << j);
   }
@@ -329,7 +323,8 @@ BOOST_AUTO_TEST_CASE(the_probe_reads_every_dense_layer_inside_blocks) {
     arma::fmat X(10, 16);
     course::fill_normal(X, rng);
     SoftmaxCrossEntropy<float> loss;
-    const auto norms = probe_every_dense(net, loss, X, course::one_hot<arma::fmat>(arma::uvec(16, arma::fill::zeros), 3));
+    const auto norms = probe_every_dense(
+        net, loss, X, course::one_hot<arma::fmat>(arma::uvec(16, arma::fill::zeros), 3));
     BOOST_REQUIRE(norms.size() == 12u);
     const auto dense = dense_layers(net);
     for (std::size_t l = 0; l < norms.size(); ++l) {
@@ -389,13 +384,15 @@ BOOST_AUTO_TEST_CASE(deep_networks_on_a_fashion_mnist_slice) {
     Trainer<float> trainer(net, loss, adam, 64);
     follow(trainer, adam, CosineSchedule{1e-3, 0.0, 4 * 32});
     std::vector<double> losses;
-    for (std::size_t epoch = 1; epoch <= 4; ++epoch) losses.push_back(trainer.train_epoch(train.X, Y, rng, epoch));
+    for (std::size_t epoch = 1; epoch <= 4; ++epoch)
+      losses.push_back(trainer.train_epoch(train.X, Y, rng, epoch));
     return losses;
   };
   std::vector<double> last;
   for (Kind kind : all_kinds()) {
     const auto losses = run(kind);
-    BOOST_TEST_MESSAGE(kind_name(kind) << ": first epoch " << losses.front() << ", last " << losses.back());
+    BOOST_TEST_MESSAGE(kind_name(kind)
+                       << ": first epoch " << losses.front() << ", last " << losses.back());
     BOOST_TEST(losses.back() < losses.front(), kind_name(kind));
     last.push_back(losses.back());
   }
@@ -418,12 +415,14 @@ BOOST_AUTO_TEST_CASE(impossible_shapes_and_depths_are_one_line_errors) {
   Residual<float> block(std::move(F));
   BOOST_TEST(error_of([&] { block.forward(arma::fmat(4, 2, arma::fill::zeros)); }) ==
              "Residual(Dense(4 -> 3)): F maps 4 rows to 3; a residual block needs the same size");
-  BOOST_TEST(usage_error_of([] { blocks_for_depth(7); }) ==
-             "depth 7: expected an even number >= 2 (stem + 2 Dense per block + head)");
-  BOOST_TEST(usage_error_of([] { blocks_for_depth(0); }) != "");
+  BOOST_CHECK_EXCEPTION(
+      blocks_for_depth(7), course::UsageError,
+      message_is("depth 7: expected an even number >= 2 (stem + 2 Dense per block + head)"));
+  BOOST_CHECK_THROW(blocks_for_depth(0), course::UsageError);
   BOOST_TEST(blocks_for_depth(50) == 24u);
-  BOOST_TEST(usage_error_of([] { parse_kind("resnet"); }) ==
-             "--kinds: expected plain, residual or pre_norm, found 'resnet'");
-  BOOST_TEST(usage_error_of([] { Residual<float>(Sequential<float>{}); }) ==
-             "Residual: the inner network F has no layers");
+  BOOST_CHECK_EXCEPTION(
+      parse_kind("resnet"), course::UsageError,
+      message_is("--kinds: expected plain, residual or pre_norm, found 'resnet'"));
+  BOOST_CHECK_EXCEPTION(Residual<float>(Sequential<float>{}), course::UsageError,
+                        message_is("Residual: the inner network F has no layers"));
 }

@@ -43,9 +43,12 @@ inline const std::vector<Kind>& all_kinds() {
 /// \brief "plain", "residual" or "pre_norm" (the names of `--kinds` and summary.json).
 inline std::string kind_name(Kind kind) {
   switch (kind) {
-    case Kind::plain: return "plain";
-    case Kind::residual: return "residual";
-    default: return "pre_norm";
+    case Kind::plain:
+      return "plain";
+    case Kind::residual:
+      return "residual";
+    default:
+      return "pre_norm";
   }
 }
 
@@ -113,10 +116,10 @@ Sequential<T> deep_mlp(Kind kind, arma::uword depth, arma::uword n_in, arma::uwo
   } else if (kind == Kind::residual) {
     for (arma::uword k = 0; k < blocks; ++k) {
       Sequential<T> F;
-      F.template add<Dense<T>>(width, width, rng);    // W1 A + b1
-      F.template add<ReLU<T>>();                      // ReLU(...)
-      F.template add<Dense<T>>(width, width, rng);    // W2 ReLU(...) + b2
-      net.template add<Residual<T>>(std::move(F));    // A + F(A)
+      F.template add<Dense<T>>(width, width, rng);  // W1 A + b1
+      F.template add<ReLU<T>>();                    // ReLU(...)
+      F.template add<Dense<T>>(width, width, rng);  // W2 ReLU(...) + b2
+      net.template add<Residual<T>>(std::move(F));  // A + F(A)
     }
   } else {
     for (arma::uword k = 0; k < blocks; ++k)

@@ -23,9 +23,10 @@ namespace mlp {
 // Dimension legend:  n units,  m examples in the batch.
 
 // [gelu]
-/// \brief \f$ \text{GELU}(z) = z\,\Phi(z), \quad \Phi(z) = \tfrac12\left(1 + \operatorname{erf}(z/\sqrt2)\right) \f$,
-/// with derivative \f$ \text{GELU}'(z) = \Phi(z) + z\,\varphi(z),\quad
-/// \varphi(z) = e^{-z^2/2}/\sqrt{2\pi} \f$ (the product rule; \f$\Phi' = \varphi\f$).
+/// \brief GELU and its derivative (the product rule, with \f$\Phi' = \varphi\f$):
+/// \f[ \text{GELU}(z) = z\,\Phi(z), \quad
+///     \Phi(z) = \tfrac12\left(1 + \operatorname{erf}(z/\sqrt2)\right), \f]
+/// \f[ \text{GELU}'(z) = \Phi(z) + z\,\varphi(z), \quad \varphi(z) = e^{-z^2/2}/\sqrt{2\pi}. \f]
 ///
 /// Forward keeps \f$\Phi(Z)\f$ (n x m) and a reference to Z, so backward computes no second erf.
 template <class T>
@@ -43,7 +44,7 @@ class GELU : public Layer<T> {
     const T inv_sqrt2 = T(1) / std::sqrt(T(2));
     for (arma::uword i = 0; i < Z.n_elem; ++i) {
       Phi[i] = T(0.5) * (T(1) + std::erf(z[i] * inv_sqrt2));  // Phi(z) = (1 + erf(z / sqrt 2)) / 2
-      A[i] = z[i] * Phi[i];                                     // A = z Phi(z)
+      A[i] = z[i] * Phi[i];                                   // A = z Phi(z)
     }
     return A_;
   }
@@ -59,7 +60,7 @@ class GELU : public Layer<T> {
     const T inv_sqrt_2pi = T(1) / std::sqrt(T(2) * T(M_PI));
     for (arma::uword i = 0; i < dA.n_elem; ++i) {
       const T phi = inv_sqrt_2pi * std::exp(T(-0.5) * z[i] * z[i]);  // phi(z), the normal density
-      out[i] = g[i] * (Phi[i] + z[i] * phi);                          // dL/dz = dL/dA GELU'(z)
+      out[i] = g[i] * (Phi[i] + z[i] * phi);                         // dL/dz = dL/dA GELU'(z)
     }
     return dZ_;
   }

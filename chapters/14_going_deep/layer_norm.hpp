@@ -32,8 +32,9 @@ namespace mlp {
 /// \f$ s_i = 1/\sqrt{\sigma_i^2 + \epsilon} \f$:
 /// \f[ \frac{\partial L}{\partial x_{ji}} = s_i \Big( g_{ji} - \frac1n \sum_k g_{ki}
 ///       - \hat x_{ji}\, \frac1n \sum_k g_{ki} \hat x_{ki} \Big), \quad
-///     \frac{\partial L}{\partial \gamma_j} = \sum_i \frac{\partial L}{\partial y_{ji}} \hat x_{ji},
-///     \quad \frac{\partial L}{\partial \beta_j} = \sum_i \frac{\partial L}{\partial y_{ji}}. \f]
+///     \frac{\partial L}{\partial \gamma_j} = \sum_i \frac{\partial L}{\partial y_{ji}}
+///       \hat x_{ji}, \quad
+///     \frac{\partial L}{\partial \beta_j} = \sum_i \frac{\partial L}{\partial y_{ji}}. \f]
 /// The variance divides by n (the paper's and PyTorch's choice); \f$\epsilon = 10^{-5}\f$ as in
 /// PyTorch's `nn.LayerNorm` keeps a constant column finite (its \f$\hat x\f$ is 0).
 template <class T>
@@ -41,17 +42,21 @@ class LayerNorm : public Layer<T> {
  public:
   using Mat = arma::Mat<T>;
 
-  Mat gamma;   ///< (n x 1) gain, starts at 1 (PyTorch's `weight`)
-  Mat beta;    ///< (n x 1) bias, starts at 0 (PyTorch's `bias`)
-  Mat dgamma;  ///< (n x 1) dL/dgamma
-  Mat dbeta;   ///< (n x 1) dL/dbeta
-  const T eps; ///< \f$\epsilon\f$, added to the variance
+  Mat gamma;    ///< (n x 1) gain, starts at 1 (PyTorch's `weight`)
+  Mat beta;     ///< (n x 1) bias, starts at 0 (PyTorch's `bias`)
+  Mat dgamma;   ///< (n x 1) dL/dgamma
+  Mat dbeta;    ///< (n x 1) dL/dbeta
+  const T eps;  ///< \f$\epsilon\f$, added to the variance
 
   /// \param n features per example \param eps_ added to the variance before the square root
   explicit LayerNorm(arma::uword n, double eps_ = 1e-5)
-      : gamma(n, 1, arma::fill::ones), beta(n, 1, arma::fill::zeros),
-        dgamma(n, 1, arma::fill::zeros), dbeta(n, 1, arma::fill::zeros), eps(static_cast<T>(eps_)) {
-    if (n < 2) throw course::UsageError("LayerNorm needs at least 2 features, got " + std::to_string(n));
+      : gamma(n, 1, arma::fill::ones),
+        beta(n, 1, arma::fill::zeros),
+        dgamma(n, 1, arma::fill::zeros),
+        dbeta(n, 1, arma::fill::zeros),
+        eps(static_cast<T>(eps_)) {
+    if (n < 2)
+      throw course::UsageError("LayerNorm needs at least 2 features, got " + std::to_string(n));
   }
 
   arma::uword n() const { return gamma.n_rows; }
@@ -62,23 +67,23 @@ class LayerNorm : public Layer<T> {
       throw course::Error(describe() + ": expected an input with " + std::to_string(n()) +
                           " rows (features), got " + std::to_string(X.n_rows) + " x " +
                           std::to_string(X.n_cols));
-    X_ = &X;                                 // kept for backward, with mean and rstd
-    Y_.set_size(X.n_rows, X.n_cols);         // (n x m)
-    mean_.set_size(1, X.n_cols);             // (1 x m) mu_i
-    rstd_.set_size(1, X.n_cols);             // (1 x m) s_i = 1 / sqrt(sigma_i^2 + eps)
+    X_ = &X;                          // kept for backward, with mean and rstd
+    Y_.set_size(X.n_rows, X.n_cols);  // (n x m)
+    mean_.set_size(1, X.n_cols);      // (1 x m) mu_i
+    rstd_.set_size(1, X.n_cols);      // (1 x m) s_i = 1 / sqrt(sigma_i^2 + eps)
     const arma::uword n_ = n();
     for (arma::uword i = 0; i < X.n_cols; ++i) {  // example i: one column, contiguous
       const T* x = X.colptr(i);
       T* y = Y_.colptr(i);
       T mu = 0;
       for (arma::uword j = 0; j < n_; ++j) mu += x[j];
-      mu /= T(n_);                                         // mu = (1/n) sum_j x_j
+      mu /= T(n_);  // mu = (1/n) sum_j x_j
       T var = 0;
       for (arma::uword j = 0; j < n_; ++j) var += (x[j] - mu) * (x[j] - mu);
-      var /= T(n_);                                        // sigma^2 = (1/n) sum_j (x_j - mu)^2
-      const T s = T(1) / std::sqrt(var + eps);             // s = 1 / sqrt(sigma^2 + eps)
+      var /= T(n_);                             // sigma^2 = (1/n) sum_j (x_j - mu)^2
+      const T s = T(1) / std::sqrt(var + eps);  // s = 1 / sqrt(sigma^2 + eps)
       for (arma::uword j = 0; j < n_; ++j)
-        y[j] = gamma[j] * ((x[j] - mu) * s) + beta[j];     // y = gamma xhat + beta
+        y[j] = gamma[j] * ((x[j] - mu) * s) + beta[j];  // y = gamma xhat + beta
       mean_[i] = mu;
       rstd_[i] = s;
     }
@@ -127,7 +132,8 @@ class LayerNorm : public Layer<T> {
 
   /// \brief \f$\mu_i\f$ of every column of the last forward(): (1 x m).
   const Mat& mean() const { return mean_; }
-  /// \brief \f$s_i = 1/\sqrt{\sigma_i^2 + \epsilon}\f$ of every column of the last forward(): (1 x m).
+  /// \brief \f$s_i = 1/\sqrt{\sigma_i^2 + \epsilon}\f$ of every column of the last forward(): (1 x
+  /// m).
   const Mat& rstd() const { return rstd_; }
 
   std::string kind() const override { return "LayerNorm"; }

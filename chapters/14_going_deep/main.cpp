@@ -59,8 +59,9 @@ Data load_data(const course::CommonOptions& common, const Config& c) {
 
 void print(const Data& d, const Config& c) {
   std::cout << "Fashion-MNIST: " << d.train.X.n_cols << " training images, " << d.test.X.n_cols
-            << " test images; width " << c.width << ", Adam (eta " << c.eta << ", cosine to 0), batch "
-            << c.batch_size << ", " << c.epochs << " epochs, " << c.seeds << " seed(s)\n";
+            << " test images; width " << c.width << ", Adam (eta " << c.eta
+            << ", cosine to 0), batch " << c.batch_size << ", " << c.epochs << " epochs, "
+            << c.seeds << " seed(s)\n";
 }
 
 /// Mean cross-entropy and accuracy of a network on a whole set, in evaluation mode.
@@ -90,7 +91,8 @@ struct Run {
 Run train_one(Kind kind, arma::uword depth, arma::uword width, const Data& d, const Config& c,
               std::uint64_t seed) {
   course::Rng init_rng(seed), order_rng(seed + 1);
-  mlp::Sequential<float> net = mlp::deep_mlp<float>(kind, depth, 784, width, 10, init_rng, !c.unscaled);
+  mlp::Sequential<float> net =
+      mlp::deep_mlp<float>(kind, depth, 784, width, 10, init_rng, !c.unscaled);
   mlp::SoftmaxCrossEntropy<float> loss;
   mlp::Adam<float> adam(net.params(), c.eta);
   mlp::Trainer<float> trainer(net, loss, adam, c.batch_size);
@@ -110,13 +112,18 @@ Run train_one(Kind kind, arma::uword depth, arma::uword width, const Data& d, co
 /// Runs of one network over the seeds, and their mean and spread.
 struct Cell {
   std::vector<Run> seeds;
-  MeanSd loss() const { return stat([](const Run& r) { return r.train.loss; }); }
-  MeanSd accuracy() const { return stat([](const Run& r) { return r.test.accuracy; }); }
+  MeanSd loss() const {
+    return stat([](const Run& r) { return r.train.loss; });
+  }
+  MeanSd accuracy() const {
+    return stat([](const Run& r) { return r.test.accuracy; });
+  }
   /// The mean over seeds of each epoch's training loss.
   std::vector<double> epoch_loss() const {
     std::vector<double> mean(seeds.front().epoch_loss.size(), 0.0);
     for (const Run& r : seeds)
-      for (std::size_t e = 0; e < mean.size(); ++e) mean[e] += r.epoch_loss[e] / double(seeds.size());
+      for (std::size_t e = 0; e < mean.size(); ++e)
+        mean[e] += r.epoch_loss[e] / double(seeds.size());
     return mean;
   }
   template <class F>
@@ -141,7 +148,8 @@ Cell train_seeds(Kind kind, arma::uword depth, arma::uword width, const Data& d,
 }
 
 std::string plus_minus(const MeanSd& v, int decimals, double scale = 1.0) {
-  return course::fixed(scale * v.mean, decimals) + (v.sd > 0 ? " +- " + course::fixed(scale * v.sd, decimals) : "");
+  return course::fixed(scale * v.mean, decimals) +
+         (v.sd > 0 ? " +- " + course::fixed(scale * v.sd, decimals) : "");
 }
 
 void print_cell(const std::string& label, const Cell& cell) {
@@ -161,7 +169,8 @@ struct Sweep {
   const Cell& at(Kind kind, arma::uword depth) const {
     for (const Cell& cell : cells)
       if (cell.seeds.front().kind == kind && cell.seeds.front().depth == depth) return cell;
-    throw course::Error("no run for " + mlp::kind_name(kind) + " at depth " + std::to_string(depth));
+    throw course::Error("no run for " + mlp::kind_name(kind) + " at depth " +
+                        std::to_string(depth));
   }
 };
 
@@ -230,7 +239,8 @@ Verdict verdict(const Sweep& s) {
   v.shallow = *std::min_element(s.depths.begin(), s.depths.end());
   v.deepest = *std::max_element(s.depths.begin(), s.depths.end());
   double best_shallow = 1e300;  // the best network at the smallest depth, any kind
-  for (Kind kind : s.kinds) best_shallow = std::min(best_shallow, s.at(kind, v.shallow).loss().mean);
+  for (Kind kind : s.kinds)
+    best_shallow = std::min(best_shallow, s.at(kind, v.shallow).loss().mean);
   for (Kind kind : s.kinds) {
     const double deep = s.at(kind, v.deepest).loss().mean;
     if (kind == Kind::plain) v.degradation = deep > 1.1 * s.at(kind, v.shallow).loss().mean;
@@ -239,7 +249,9 @@ Verdict verdict(const Sweep& s) {
   return v;
 }
 
-std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : "not measured"; }
+std::string yes_no(const std::optional<bool>& b) {
+  return b ? (*b ? "yes" : "no") : "not measured";
+}
 
 void print(const Probe& p) {
   std::cout << "2. ||dL/dW|| of each Dense layer at initialization, depth " << p.depth << ":\n";
@@ -257,9 +269,11 @@ void print(const Probe& p) {
 void print(const Verdict& v, const Sweep& s) {
   std::cout << "4. Final training loss, depth " << v.shallow << " -> depth " << v.deepest << ":";
   for (Kind kind : s.kinds)
-    std::cout << "  " << mlp::kind_name(kind) << " " << course::fixed(s.at(kind, v.shallow).loss().mean, 4)
-              << " -> " << course::fixed(s.at(kind, v.deepest).loss().mean, 4);
-  std::cout << "\n   degradation (deepest plain trains worse than shallow plain): " << yes_no(v.degradation)
+    std::cout << "  " << mlp::kind_name(kind) << " "
+              << course::fixed(s.at(kind, v.shallow).loss().mean, 4) << " -> "
+              << course::fixed(s.at(kind, v.deepest).loss().mean, 4);
+  std::cout << "\n   degradation (deepest plain trains worse than shallow plain): "
+            << yes_no(v.degradation)
             << "; removed (deepest pre-norm trains at least as well as the best shallow): "
             << yes_no(v.removed) << "\n";
 }
@@ -293,8 +307,9 @@ course::Series epoch_curve(const std::string& title, const Cell& cell) {
 }
 
 void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonOptions& common) {
-  const std::string budget = ", width " + std::to_string(c.width) + ", " + std::to_string(c.epochs) +
-                             " epochs" + (c.seeds > 1 ? ", mean of " + std::to_string(c.seeds) + " seeds" : "");
+  const std::string budget = ", width " + std::to_string(c.width) + ", " +
+                             std::to_string(c.epochs) + " epochs" +
+                             (c.seeds > 1 ? ", mean of " + std::to_string(c.seeds) + " seeds" : "");
   for (Kind kind : s.kinds) {  // training loss per epoch, one curve per depth
     std::vector<course::Series> curves;
     for (arma::uword depth : s.depths)
@@ -311,7 +326,8 @@ void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonO
       epoch_curve(mlp::kind_name(s.kinds.front()) + ", depth " + std::to_string(shallow),
                   s.at(s.kinds.front(), shallow))};
   for (Kind kind : s.kinds)
-    ends.push_back(epoch_curve(mlp::kind_name(kind) + ", depth " + std::to_string(deepest), s.at(kind, deepest)));
+    ends.push_back(epoch_curve(mlp::kind_name(kind) + ", depth " + std::to_string(deepest),
+                               s.at(kind, deepest)));
   course::PlotOptions eo{"Training loss per epoch, shallowest against deepest" + budget, "epoch",
                          "mean training loss (cross-entropy)"};
   eo.logy = true;
@@ -320,10 +336,13 @@ void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonO
                          "training loss (cross-entropy)"};
   lo.logy = true;
   course::line_plot(common.out("train_loss_vs_depth.png"), lo,
-                    against_depth(s, [](const Cell& cell) { return cell.loss(); }, 1.0));
-  course::line_plot(common.out("test_accuracy_vs_depth.png"),
-                    {"Test accuracy against depth" + budget, "depth (Dense layers)", "test accuracy (%)"},
-                    against_depth(s, [](const Cell& cell) { return cell.accuracy(); }, 100.0));
+                    against_depth(
+                        s, [](const Cell& cell) { return cell.loss(); }, 1.0));
+  course::line_plot(
+      common.out("test_accuracy_vs_depth.png"),
+      {"Test accuracy against depth" + budget, "depth (Dense layers)", "test accuracy (%)"},
+      against_depth(
+          s, [](const Cell& cell) { return cell.accuracy(); }, 100.0));
   std::vector<course::Series> g;  // gradient norm per layer at initialization
   for (std::size_t k = 0; k < p.kinds.size(); ++k) {
     course::Series curve{mlp::kind_name(p.kinds[k]), {}, {}, "linespoints", {}};
@@ -333,8 +352,9 @@ void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonO
     }
     g.push_back(curve);
   }
-  course::PlotOptions go{"||dL/dW|| of each Dense layer at initialization, depth " + std::to_string(p.depth),
-                         "Dense layer (1 = stem, " + std::to_string(p.depth) + " = head)", "||dL/dW||_F"};
+  course::PlotOptions go{
+      "||dL/dW|| of each Dense layer at initialization, depth " + std::to_string(p.depth),
+      "Dense layer (1 = stem, " + std::to_string(p.depth) + " = head)", "||dL/dW||_F"};
   go.logy = true;
   course::line_plot(common.out("gradient_norms.png"), go, g);
 }
@@ -343,13 +363,20 @@ nlohmann::json to_json(const Cell& cell) {
   const Run& r = cell.seeds.front();
   nlohmann::json per_seed = nlohmann::json::array();
   for (const Run& run : cell.seeds)
-    per_seed.push_back({{"epoch_training_loss", run.epoch_loss}, {"final_training_loss", run.train.loss},
-                        {"training_accuracy", run.train.accuracy}, {"test_loss", run.test.loss},
+    per_seed.push_back({{"epoch_training_loss", run.epoch_loss},
+                        {"final_training_loss", run.train.loss},
+                        {"training_accuracy", run.train.accuracy},
+                        {"test_loss", run.test.loss},
                         {"test_accuracy", run.test.accuracy}});
-  return {{"kind", mlp::kind_name(r.kind)}, {"depth", r.depth}, {"width", r.width},
-          {"parameters", r.n_params}, {"final_training_loss", cell.loss().mean},
-          {"final_training_loss_sd", cell.loss().sd}, {"test_accuracy", cell.accuracy().mean},
-          {"test_accuracy_sd", cell.accuracy().sd}, {"seeds", per_seed}};
+  return {{"kind", mlp::kind_name(r.kind)},
+          {"depth", r.depth},
+          {"width", r.width},
+          {"parameters", r.n_params},
+          {"final_training_loss", cell.loss().mean},
+          {"final_training_loss_sd", cell.loss().sd},
+          {"test_accuracy", cell.accuracy().mean},
+          {"test_accuracy_sd", cell.accuracy().sd},
+          {"seeds", per_seed}};
 }
 
 nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verdict& v,
@@ -369,22 +396,34 @@ nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verd
   std::ostringstream headline;
   headline << "training loss, depth " << v.shallow << " -> " << v.deepest << ":";
   for (Kind kind : s.kinds)
-    headline << " " << mlp::kind_name(kind) << " " << course::fixed(s.at(kind, v.shallow).loss().mean, 3)
-             << " -> " << course::fixed(s.at(kind, v.deepest).loss().mean, 3);
+    headline << " " << mlp::kind_name(kind) << " "
+             << course::fixed(s.at(kind, v.shallow).loss().mean, 3) << " -> "
+             << course::fixed(s.at(kind, v.deepest).loss().mean, 3);
   if (v.degradation) headline << "; degradation " << (*v.degradation ? "shown" : "not shown");
-  if (v.removed) headline << (*v.removed ? ", removed" : ", not removed") << " by residual + layer norm";
-  return {{"headline", headline.str()},
-          {"config", {{"width", c.width}, {"depths", c.depths}, {"kinds", kinds}, {"epochs", c.epochs},
-                      {"seeds", c.seeds}, {"train_size", c.train_size}, {"test_size", c.test_size},
-                      {"batch_size", c.batch_size}, {"eta", c.eta}, {"probe_images", c.probe_images},
-                      {"optimizer", "Adam, cosine schedule to 0"},
-                      {"init", c.unscaled ? "He normal" : "He normal; last Dense of each residual branch / sqrt(blocks)"}}},
-          {"sweep", cells},
-          {"gradient_norms_at_init", {{"depth", p.depth}, {"dW_norm", probe}}},
-          {"wide_or_deep", {{"deep_parameters", w.deep_params}, {"wide", to_json(w.cell)}}},
-          {"degradation", v.degradation ? nlohmann::json(*v.degradation) : nlohmann::json()},
-          {"removed_by_residual_layer_norm", v.removed ? nlohmann::json(*v.removed) : nlohmann::json()},
-          {"timing_seconds", {{"runs", seconds}}}};
+  if (v.removed)
+    headline << (*v.removed ? ", removed" : ", not removed") << " by residual + layer norm";
+  return {
+      {"headline", headline.str()},
+      {"config",
+       {{"width", c.width},
+        {"depths", c.depths},
+        {"kinds", kinds},
+        {"epochs", c.epochs},
+        {"seeds", c.seeds},
+        {"train_size", c.train_size},
+        {"test_size", c.test_size},
+        {"batch_size", c.batch_size},
+        {"eta", c.eta},
+        {"probe_images", c.probe_images},
+        {"optimizer", "Adam, cosine schedule to 0"},
+        {"init", c.unscaled ? "He normal"
+                            : "He normal; last Dense of each residual branch / sqrt(blocks)"}}},
+      {"sweep", cells},
+      {"gradient_norms_at_init", {{"depth", p.depth}, {"dW_norm", probe}}},
+      {"wide_or_deep", {{"deep_parameters", w.deep_params}, {"wide", to_json(w.cell)}}},
+      {"degradation", v.degradation ? nlohmann::json(*v.degradation) : nlohmann::json()},
+      {"removed_by_residual_layer_norm", v.removed ? nlohmann::json(*v.removed) : nlohmann::json()},
+      {"timing_seconds", {{"runs", seconds}}}};
 }
 
 /// A CLI11 check of one depth: an even number from 2 to 1000 (stem, two Dense per block, head).
@@ -414,13 +453,16 @@ CLI::Validator kind_name() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  course::Chapter chapter("14_going_deep",
-                          "Chapter 14: going deep. Plain, residual and residual + layer-norm MLPs of\n"
-                          "one width at several depths on Fashion-MNIST, trained with the same budget.");
+  course::Chapter chapter(
+      "14_going_deep",
+      "Chapter 14: going deep. Plain, residual and residual + layer-norm MLPs of\n"
+      "one width at several depths on Fashion-MNIST, trained with the same budget.");
   Config c;
   std::vector<std::string> kinds = {"plain", "residual", "pre_norm"};
   chapter.option("--width", c.width, "units of every hidden layer")->check(CLI::Range(2, 4096));
-  chapter.list_knob("--depths", c.depths, "depths (Dense layers), even", std::vector<arma::uword>{2, 4, 8, 16, 32, 50})
+  chapter
+      .list_knob("--depths", c.depths, "depths (Dense layers), even",
+                 std::vector<arma::uword>{2, 4, 8, 16, 32, 50})
       ->check(even_depth());
   chapter.list("--kinds", kinds, "networks: plain, residual, pre_norm")->check(kind_name());
   chapter.knob("--epochs", c.epochs, "epochs per network", 10)->check(CLI::Range(1, 1000));
@@ -430,10 +472,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 60000));
   chapter.knob("--test-size", c.test_size, "test images, the first N of 10,000", 10000)
       ->check(CLI::Range(1, 10000));
-  chapter.option("--batch-size", c.batch_size, "examples per mini-batch")->check(CLI::Range(1, 60000));
+  chapter.option("--batch-size", c.batch_size, "examples per mini-batch")
+      ->check(CLI::Range(1, 60000));
   chapter.option("--eta", c.eta, "Adam's learning rate at the start of the cosine schedule")
       ->check(course::positive());
-  chapter.option("--probe-images", c.probe_images, "training images the gradient probe averages over")
+  chapter
+      .option("--probe-images", c.probe_images, "training images the gradient probe averages over")
       ->check(CLI::Range(1, 60000));
   chapter.app().add_flag("--unscaled", c.unscaled,
                          "leave out the 1/sqrt(blocks) scale of the residual branches");
@@ -443,11 +487,11 @@ int main(int argc, char** argv) {
     for (const std::string& k : kinds) c.kinds.push_back(mlp::parse_kind(k));
     const Data d = load_data(common, c);
     print(d, c);
-    const Sweep sweep = depth_sweep(d, c, common.seed);      // 1. every kind at every depth
-    const Probe probe = gradient_probe(d, c, common.seed);   // 2. gradients at the start
+    const Sweep sweep = depth_sweep(d, c, common.seed);     // 1. every kind at every depth
+    const Probe probe = gradient_probe(d, c, common.seed);  // 2. gradients at the start
     print(probe);
-    const Wide wide = wide_or_deep(d, c, common.seed);       // 3. one wide layer, same size
-    const Verdict v = verdict(sweep);                        // 4. the chapter's targets
+    const Wide wide = wide_or_deep(d, c, common.seed);  // 3. one wide layer, same size
+    const Verdict v = verdict(sweep);                   // 4. the chapter's targets
     print(v, sweep);
     if (!common.no_plots) plot(sweep, probe, c, common);
     return summary(sweep, probe, wide, v, c);

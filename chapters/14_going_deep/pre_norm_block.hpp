@@ -49,10 +49,10 @@ class PreNormBlock : public Residual<T> {
  private:
   static Sequential<T> branch(arma::uword n, arma::uword h, course::Rng& rng) {
     Sequential<T> F;
-    F.template add<LayerNorm<T>>(n);         // LN(A_in)                 (n x m)
-    F.template add<Dense<T>>(n, h, rng);     // W1 LN(A_in) + b1         (h x m)
-    F.template add<Act<T>>();                // GELU(...)                (h x m)
-    F.template add<Dense<T>>(h, n, rng);     // W2 GELU(...) + b2        (n x m)
+    F.template add<LayerNorm<T>>(n);      // LN(A_in)                 (n x m)
+    F.template add<Dense<T>>(n, h, rng);  // W1 LN(A_in) + b1         (h x m)
+    F.template add<Act<T>>();             // GELU(...)                (h x m)
+    F.template add<Dense<T>>(h, n, rng);  // W2 GELU(...) + b2        (n x m)
     return F;
   }
 };

@@ -46,15 +46,14 @@ class Residual : public Layer<T> {
     if (F_out.n_rows != A_in.n_rows || F_out.n_cols != A_in.n_cols)
       throw course::Error(describe() + ": F maps " + std::to_string(A_in.n_rows) + " rows to " +
                           std::to_string(F_out.n_rows) + "; a residual block needs the same size");
-    A_out_ = A_in + F_out;                // A_out = A_in + F(A_in)     (n x m)
+    A_out_ = A_in + F_out;  // A_out = A_in + F(A_in)     (n x m)
     return A_out_;
   }
 
   const Mat& backward(const Mat& dA_out, bool need_dA_in = true) override {
     // In the forward pass A_out = A_in + F(A_in), so now the gradient takes both paths:
     const Mat* dF = &dA_out;  // through F, last layer first (each fills its own dW, db)
-    for (std::size_t l = F_.size(); l-- > 0;)
-      dF = &F_.layer(l).backward(*dF, l > 0 || need_dA_in);
+    for (std::size_t l = F_.size(); l-- > 0;) dF = &F_.layer(l).backward(*dF, l > 0 || need_dA_in);
     if (need_dA_in) dA_in_ = dA_out + *dF;  // dL/dA_in = dA_out (the skip) + F's share
     return dA_in_;
   }
@@ -95,7 +94,8 @@ template <class T>
 std::vector<Dense<T>*> dense_layers(Sequential<T>& net) {
   std::vector<Dense<T>*> found;
   for (std::size_t l = 0; l < net.size(); ++l) {
-    if (auto* dense = dynamic_cast<Dense<T>*>(&net.layer(l))) found.push_back(dense);
+    if (auto* dense = dynamic_cast<Dense<T>*>(&net.layer(l)))
+      found.push_back(dense);
     else if (auto* block = dynamic_cast<Residual<T>*>(&net.layer(l)))
       for (auto* inner : dense_layers(block->F())) found.push_back(inner);
   }
