@@ -1,10 +1,11 @@
 // Chapter 14 tests: layer norm, GELU, the residual block, the pre-norm block and the deep
 // networks built from them. Shapes and invariants (normalized columns, a column's output
 // independent of its batch, a zeroed branch is the identity, depth counts, the residual
-// initialization keeps the stream's size); the lesson's hand-computed layer-norm example;
-// layer norm's backward against its Jacobian written out (the oracle); gradient checks in double
-// of every backward and of whole deep networks of each kind; no allocation after the first batch;
-// a seeded run on a Fashion-MNIST slice; and clear errors for impossible shapes and depths.
+// initialization keeps the stream's size, and without it only the pre-norm stream stays small);
+// the lesson's hand-computed layer-norm example; layer norm's backward against its Jacobian
+// written out (the oracle); gradient checks in double of every backward and of whole deep
+// networks of each kind; no allocation after the first batch; copies of deep networks; a seeded
+// run on a Fashion-MNIST slice; and clear errors for impossible shapes and depths.
 #define BOOST_TEST_MODULE ch14_going_deep
 #include <boost/test/unit_test.hpp>
 #include <cmath>
