@@ -17,13 +17,6 @@
 
 namespace adaline {
 
-/// "[a, b, c]" with `decimals` decimals.
-inline std::string vec_str(const arma::vec& v, int decimals) {
-  std::string s = "[";
-  for (arma::uword i = 0; i < v.n_elem; ++i) s += (i ? ", " : "") + course::fixed(v[i], decimals);
-  return s + "]";
-}
-
 /// A loss gap for printing: below 1e-15 it is rounding, not a distance.
 inline std::string gap_str(double gap) {
   return gap < 1e-15 ? "0 (to machine precision)" : course::scientific(gap);
@@ -37,11 +30,13 @@ inline std::vector<double> to_std(const arma::vec& v) {
 inline void print(const Reference& r) {
   std::cout << "Iris, 150 flowers: petal width (cm) from sepal length, sepal width, petal "
                "length (cm)\n"
-            << "Least squares (LAPACK): w* = " << vec_str(r.theta_star.head(3), 4)
+            << "Least squares (LAPACK): w* = "
+            << course::fixed_list(arma::vec(r.theta_star.head(3)), 4)
             << ", b* = " << course::fixed(r.theta_star[3], 4)
             << ", L* = " << course::fixed(r.L_star, 6) << " (RMSE "
             << course::fixed(std::sqrt(2 * r.L_star), 3) << " cm)\n"
-            << "Hessian H = X~ X~^T / n, eigenvalues (LAPACK): " << vec_str(r.S.lambda, 4) << "\n"
+            << "Hessian H = X~ X~^T / n, eigenvalues (LAPACK): "
+            << course::fixed_list(r.S.lambda, 4) << "\n"
             << "  condition number " << course::fixed(r.S.condition(), 0)
             << ", learning-rate limit 2/lambda_max = " << course::fixed(r.S.eta_limit(), 5) << "\n";
 }
@@ -67,7 +62,7 @@ inline void print(const Convergence& r, const Reference& ref, const Config& c) {
             << "  standardized features: condition " << course::fixed(ref.Ss.condition(), 1) << ", "
             << r.standardized.steps
             << " steps, max |theta - theta*| = " << course::scientific(r.err_std) << "\n"
-            << "  standardized answer in cm: w = " << vec_str(r.w_back, 4)
+            << "  standardized answer in cm: w = " << course::fixed_list(r.w_back, 4)
             << ", b = " << course::fixed(r.b_back, 4) << " (max difference to LAPACK's "
             << course::scientific(r.err_back) << ")\n";
 }
