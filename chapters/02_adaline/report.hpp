@@ -248,10 +248,8 @@ inline void plot(const std::vector<Path2>& paths, const Config& c,
   }
 }
 
-/// \brief summary.json's own fields (the scaffold adds chapter, seed, full and the total time).
-inline nlohmann::json summary(const Reference& ref, const std::vector<RateRun>& runs,
-                              const Convergence& conv, const Sweep& sweep, const DeltaRule& delta,
-                              const std::vector<Path2>& paths, const Config& c) {
+/// \brief The runs below, near and above the limit, as JSON.
+inline nlohmann::json rates_json(const std::vector<RateRun>& runs) {
   nlohmann::json rates = nlohmann::json::array();
   for (const RateRun& r : runs)
     rates.push_back({{"name", r.name},
@@ -260,12 +258,24 @@ inline nlohmann::json summary(const Reference& ref, const std::vector<RateRun>& 
                      {"factor_per_step_lambda_max", r.rho},
                      {"final_loss", r.h.loss.back()},
                      {"diverged", r.h.loss.back() > r.h.loss.front()}});
+  return rates;
+}
+
+/// \brief The sweep as JSON: steps measured and predicted per learning rate (null: none).
+inline nlohmann::json sweep_json(const Sweep& sweep, const Config& c) {
   nlohmann::json points = nlohmann::json::array();
   for (const SweepPoint& p : sweep.points)
     points.push_back(
         {{"factor_of_limit", p.factor},
          {"steps_measured", p.converged ? nlohmann::json(p.measured) : nullptr},
          {"steps_predicted", std::isfinite(p.predicted) ? nlohmann::json(p.predicted) : nullptr}});
+  return {{"reach", c.reach}, {"agrees_with_limit", sweep.agrees}, {"points", points}};
+}
+
+/// \brief summary.json's own fields (the scaffold adds chapter, seed, full and the total time).
+inline nlohmann::json summary(const Reference& ref, const std::vector<RateRun>& runs,
+                              const Convergence& conv, const Sweep& sweep, const DeltaRule& delta,
+                              const std::vector<Path2>& paths, const Config& c) {
   nlohmann::json two_weights;
   for (const Path2& p : paths)
     two_weights[p.which] = {
@@ -292,7 +302,7 @@ inline nlohmann::json summary(const Reference& ref, const std::vector<RateRun>& 
        {{"eigenvalues", to_std(ref.Ss.lambda)},
         {"condition", ref.Ss.condition()},
         {"eta_limit", ref.Ss.eta_limit()}}},
-      {"learning_rates", {{"steps", c.steps}, {"runs", rates}}},
+      {"learning_rates", {{"steps", c.steps}, {"runs", rates_json(runs)}}},
       {"to_convergence",
        {{"grad_tol", c.tol},
         {"raw", {{"steps", conv.raw.steps}, {"max_abs_error", conv.err_raw}}},
@@ -300,7 +310,7 @@ inline nlohmann::json summary(const Reference& ref, const std::vector<RateRun>& 
          {{"steps", conv.standardized.steps},
           {"max_abs_error", conv.err_std},
           {"max_abs_error_in_cm", conv.err_back}}}}},
-      {"sweep", {{"reach", c.reach}, {"agrees_with_limit", sweep.agrees}, {"points", points}}},
+      {"sweep", sweep_json(sweep, c)},
       {"delta_rule",
        {{"epochs", c.epochs},
         {"eta", c.sgd_eta},
