@@ -5,23 +5,38 @@
 // Beside it, the limit: the same epoch's matrix products alone (same shapes, same BLAS), and
 // sgemm at 1024^3 for context. With --vs-pytorch it runs bench/pytorch_mlp.py on the identical
 // workload after each of its own measurements and reports PyTorch / ours.
-// Not a test: nothing here asserts, and no test is timed.
+// Not a test: nothing here asserts, and no test is timed. Not a chapter either: it runs on
+// course::run_main with the common flags, and writes only summary.json (no plots).
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "chapters/06_mlp/activations.hpp"
 #include "chapters/06_mlp/dense.hpp"
 #include "chapters/06_mlp/train.hpp"
 #include "chapters/07_softmax_cross_entropy/softmax_cross_entropy.hpp"
 #include "common/data.hpp"
+#include "common/run.hpp"
 
 namespace {
 
 using Mat = arma::fmat;
+
+/// The benchmark's flags (besides the common ones).
+struct Config {
+  arma::uword epochs = 5;  ///< timed epochs per measurement
+  std::vector<arma::uword> batches = {10, 32, 128};
+  std::vector<int> thread_counts = {1, 2};  ///< BLAS threads to measure
+  bool vs_pytorch = false;                  ///< also run bench/pytorch_mlp.py
+  std::string script = "bench/pytorch_mlp.py";
+};
 
 struct Stats {
   double median = 0, min = 0, max = 0;
@@ -43,8 +58,8 @@ struct Result {
   double accuracy;
 };
 
-Result train_library(const course::ImageSet& train, const course::ImageSet& test,
-                     arma::uword batch, arma::uword epochs, std::uint64_t seed) {
+Result train_library(const course::ImageSet& train, const course::ImageSet& test, arma::uword batch,
+                     arma::uword epochs, std::uint64_t seed) {
   course::Rng rng(seed);
   mlp::Sequential<float> net;
   auto& d1 = net.add<mlp::Dense<float>>(784, 100, rng);
@@ -62,14 +77,15 @@ Result train_library(const course::ImageSet& train, const course::ImageSet& test
     trainer.train_epoch(train.X, Y, rng, e + 1);
     if (e > 0) times.push_back(t.seconds());  // epoch 0 is the warm-up
   }
-  return {stats(times), mlp::count_correct(net, test.X, test.labels) / double(test.X.n_cols)};
+  return {stats(times), mlp::accuracy(net, test.X, test.labels)};
 }
 
 /// The same epoch's matrix products and nothing else: the time the BLAS needs.
 Stats gemm_only(arma::uword n, arma::uword batch, arma::uword epochs) {
   const arma::uword H = 100;
   Mat X(784, batch, arma::fill::randu), W1(H, 784, arma::fill::randn), W2(10, H, arma::fill::randn);
-  Mat Z1(H, batch), Z2(10, batch), d2(10, batch, arma::fill::randn), d1(H, batch, arma::fill::randn);
+  Mat Z1(H, batch), Z2(10, batch), d2(10, batch, arma::fill::randn),
+      d1(H, batch, arma::fill::randn);
   Mat dW1(H, 784), dW2(10, H), dA1(H, batch);
   std::vector<double> times;
   for (arma::uword e = 0; e <= epochs; ++e) {
@@ -79,7 +95,7 @@ Stats gemm_only(arma::uword n, arma::uword batch, arma::uword epochs) {
       Z2 = W2 * Z1;       // forward, layer 2
       dW2 = d2 * Z1.t();  // backward, layer 2
       dA1 = W2.t() * d2;
-      dW1 = d1 * X.t();   // backward, layer 1
+      dW1 = d1 * X.t();  // backward, layer 1
     }
     if (e > 0) times.push_back(t.seconds());
   }
@@ -111,9 +127,9 @@ nlohmann::json run_pytorch(const std::string& script, arma::uword batch, arma::u
                            int threads, const std::string& data_dir) {
   // Debian's python3 (where python3-torch lives), even when another python3 comes first on PATH.
   const std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  const std::string cmd = python + " " + script + " --batch " + std::to_string(batch) + " --epochs " +
-                          std::to_string(epochs) + " --threads " + std::to_string(threads) +
-                          " --data " + data_dir + " 2>&1";
+  const std::string cmd = python + " " + script + " --batch " + std::to_string(batch) +
+                          " --epochs " + std::to_string(epochs) + " --threads " +
+                          std::to_string(threads) + " --data " + data_dir + " 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
   if (!pipe) throw course::Error("cannot run: " + cmd);
   std::string out;
@@ -124,75 +140,94 @@ nlohmann::json run_pytorch(const std::string& script, arma::uword batch, arma::u
   return nlohmann::json::parse(out.substr(brace));
 }
 
+/// One row of the table: the cells left-aligned in their columns, one space apart; the last
+/// cell (PyTorch's) as it is.
+void print_row(const std::vector<std::string>& cells) {
+  const std::vector<int> widths = {5, 7, 26, 9, 8, 5, 18, 8};
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i < widths.size())
+      std::cout << std::left << std::setw(widths[i]) << cells[i] << ' ';
+    else
+      std::cout << cells[i];
+  }
+  std::cout << "\n" << std::flush;
+}
+
+/// One measurement: our library and the GEMM limit at one batch size and thread count (and
+/// PyTorch, when asked), as a row of summary.json; prints its row of the table.
+nlohmann::json measure(const course::ImageSet& train, const course::ImageSet& test,
+                       arma::uword batch, int threads, const Config& c,
+                       const course::CommonOptions& common) {
+  const Result ours = train_library(train, test, batch, c.epochs, common.seed);
+  const Stats gemm = gemm_only(train.X.n_cols, batch, c.epochs);
+  const double n = static_cast<double>(train.X.n_cols);
+  nlohmann::json row = {
+      {"batch", batch},
+      {"threads", threads},
+      {"ours_seconds",
+       {{"median", ours.seconds.median}, {"min", ours.seconds.min}, {"max", ours.seconds.max}}},
+      {"samples_per_second", n / ours.seconds.median},
+      {"gflops", epoch_flops(train.X.n_cols, 100) / ours.seconds.median / 1e9},
+      {"test_accuracy", ours.accuracy},
+      {"gemm_only_seconds", gemm.median},
+      {"ours_over_gemm", ours.seconds.median / gemm.median}};
+  std::string torch_text;
+  if (c.vs_pytorch) {
+    const auto pt = run_pytorch(c.script, batch, c.epochs, threads,
+                                course::dataset_dir("mnist", common.data_dir));
+    row["pytorch"] = pt;
+    row["pytorch_over_ours"] = pt["median"].get<double>() / ours.seconds.median;
+    torch_text = course::fixed(pt["median"].get<double>(), 3) + std::string(12, ' ') +
+                 course::fixed(row["pytorch_over_ours"].get<double>(), 2) + "x";
+  }
+  print_row({std::to_string(batch), std::to_string(threads),
+             course::fixed(ours.seconds.median, 3) + " (" + course::fixed(ours.seconds.min, 3) +
+                 "-" + course::fixed(ours.seconds.max, 3) + ")",
+             course::fixed(row["samples_per_second"].get<double>(), 0),
+             course::fixed(row["gflops"].get<double>(), 1), course::fixed(ours.accuracy, 3),
+             course::fixed(gemm.median, 3), course::fixed(row["ours_over_gemm"].get<double>(), 2),
+             torch_text});
+  return row;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Training-speed benchmark: the course's MLP library vs the GEMM limit (and PyTorch).",
-               "bench_mlp"};
+  CLI::App app{
+      "Training-speed benchmark: the course's MLP library vs the GEMM limit (and PyTorch).",
+      "bench_mlp"};
   course::CommonOptions common("bench");
   course::add_common_options(app, common);
-  arma::uword epochs = 5;
-  std::vector<arma::uword> batches = {10, 32, 128};
-  std::vector<int> thread_counts = {1, 2};
-  bool vs_pytorch = false;
-  std::string script = "bench/pytorch_mlp.py";
-  app.add_option("--epochs", epochs, "timed epochs per measurement (after one warm-up)")
-      ->check(CLI::Range(1, 1000))->capture_default_str();
-  app.add_option("--batch", batches, "batch sizes")->check(CLI::Range(1, 60000));
-  app.add_option("--bench-threads", thread_counts, "BLAS thread counts to measure")->check(CLI::Range(1, 64));
-  app.add_flag("--vs-pytorch", vs_pytorch, "also run bench/pytorch_mlp.py (needs python3-torch)");
-  app.add_option("--pytorch-script", script, "path of pytorch_mlp.py")->capture_default_str();
+  Config c;
+  app.add_option("--epochs", c.epochs, "timed epochs per measurement (after one warm-up)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--batch", c.batches, "batch sizes")->check(CLI::Range(1, 60000));
+  app.add_option("--bench-threads", c.thread_counts, "BLAS thread counts to measure")
+      ->check(CLI::Range(1, 64));
+  app.add_flag("--vs-pytorch", c.vs_pytorch, "also run bench/pytorch_mlp.py (needs python3-torch)");
+  app.add_option("--pytorch-script", c.script, "path of pytorch_mlp.py")->capture_default_str();
 
   return course::run_main(app, argc, argv, [&] {
     const course::ImageSet train = course::load_images("mnist", "train", common.data_dir);
     const course::ImageSet test = course::load_images("mnist", "test", common.data_dir);
-    const std::string data_dir = course::dataset_dir("mnist", common.data_dir);
+    std::cout << "OpenBLAS kernels: " << blas_core() << "\n";
+    print_row({"batch", "threads", "ours: s/epoch (min-max)", "samples/s", "GFLOP/s", "acc",
+               "GEMM-only s/epoch", "ours/GEMM",
+               c.vs_pytorch ? "PyTorch s/epoch  PyTorch/ours" : ""});
     nlohmann::json rows = nlohmann::json::array();
-    std::printf("OpenBLAS kernels: %s\n", blas_core().c_str());
-    std::printf("%-5s %-7s %-26s %-9s %-8s %-5s %-18s %-8s %s\n", "batch", "threads",
-                "ours: s/epoch (min-max)", "samples/s", "GFLOP/s", "acc", "GEMM-only s/epoch",
-                "ours/GEMM", vs_pytorch ? "PyTorch s/epoch  PyTorch/ours" : "");
-    for (const int threads : thread_counts) {
+    for (const int threads : c.thread_counts) {
       course::set_blas_threads(threads);
-      for (const arma::uword batch : batches) {
-        const Result ours = train_library(train, test, batch, epochs, common.seed);
-        const Stats gemm = gemm_only(train.X.n_cols, batch, epochs);
-        nlohmann::json row = {
-            {"batch", batch}, {"threads", threads},
-            {"ours_seconds", {{"median", ours.seconds.median}, {"min", ours.seconds.min}, {"max", ours.seconds.max}}},
-            {"samples_per_second", train.X.n_cols / ours.seconds.median},
-            {"gflops", epoch_flops(train.X.n_cols, 100) / ours.seconds.median / 1e9},
-            {"test_accuracy", ours.accuracy},
-            {"gemm_only_seconds", gemm.median},
-            {"ours_over_gemm", ours.seconds.median / gemm.median}};
-        std::string torch_text;
-        if (vs_pytorch) {
-          const auto pt = run_pytorch(script, batch, epochs, threads, data_dir);
-          row["pytorch"] = pt;
-          row["pytorch_over_ours"] = pt["median"].get<double>() / ours.seconds.median;
-          char b[64];
-          std::snprintf(b, sizeof b, "%.3f            %.2fx", pt["median"].get<double>(),
-                        row["pytorch_over_ours"].get<double>());
-          torch_text = b;
-        }
-        char range[64];
-        std::snprintf(range, sizeof range, "%.3f (%.3f-%.3f)", ours.seconds.median,
-                      ours.seconds.min, ours.seconds.max);
-        std::printf("%-5llu %-7d %-26s %-9.0f %-8.1f %-5.3f %-18.3f %-8.2f %s\n",
-                    static_cast<unsigned long long>(batch), threads, range,
-                    row["samples_per_second"].get<double>(), row["gflops"].get<double>(),
-                    ours.accuracy, gemm.median, row["ours_over_gemm"].get<double>(),
-                    torch_text.c_str());
-        std::fflush(stdout);
-        rows.push_back(row);
-      }
+      for (const arma::uword batch : c.batches)
+        rows.push_back(measure(train, test, batch, threads, c, common));
     }
     course::set_blas_threads(1);
     const double peak = sgemm_gflops();
-    std::printf("sgemm 1024^3, 1 thread: %.1f GFLOP/s\n", peak);
-    course::write_summary(common.out_dir, {{"headline", "see rows"}, {"rows", rows},
+    std::cout << "sgemm 1024^3, 1 thread: " << course::fixed(peak, 1) << " GFLOP/s\n";
+    course::write_summary(common.out_dir, {{"headline", "see rows"},
+                                           {"rows", rows},
                                            {"sgemm_1024_gflops_1_thread", peak},
-                                           {"epochs_timed", epochs},
+                                           {"epochs_timed", c.epochs},
                                            {"openblas_core", blas_core()}});
     std::cout << "wrote " << common.out_dir << "/summary.json\n";
   });

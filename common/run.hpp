@@ -107,4 +107,13 @@ std::string percent(double fraction, int decimals = 2);
 /// scientific(1.3e-8) is "1.3e-08", scientific(0.01, 1) is "1e-02".
 std::string scientific(double value, int digits = 2);
 
+/// \brief Numbers in brackets, each with a fixed number of decimals: fixed_list(v, 2) is
+/// "[0.50, -1.25]" (any vector with size() and [], e.g. arma::vec or std::vector<double>).
+template <class Vector>
+std::string fixed_list(const Vector& values, int decimals) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + fixed(values[i], decimals);
+  return s + "]";
+}
+
 }  // namespace course

@@ -2,11 +2,11 @@
 // squares, asserted.
 #define BOOST_TEST_MODULE ch02_adaline
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 
 #include "chapters/02_adaline/adaline.hpp"
 #include "chapters/02_adaline/curvature.hpp"
+#include "chapters/02_adaline/experiments.hpp"
 #include "chapters/02_adaline/least_squares.hpp"
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
@@ -16,20 +16,6 @@ using namespace adaline;
 namespace tt = boost::test_tools;
 
 namespace {
-
-/// The lesson's data: petal width (cm) from sepal length, sepal width, petal length (cm).
-struct IrisRegression {
-  arma::mat X;   // (3 x 150) raw centimetres
-  arma::mat Xs;  // (3 x 150) standardized
-  arma::rowvec t;
-  IrisRegression() {
-    const course::Dataset iris = course::load_iris();
-    X = iris.X.rows(0, 2);
-    t = iris.X.row(3);
-    course::StandardScaler<> scaler;
-    Xs = scaler.fit_transform(X);
-  }
-};
 
 /// The lesson's three-point example: x = 0, 1, 2 with targets 0, 1, 3.
 const arma::mat kX3 = {{0.0, 1.0, 2.0}};   // (1 x 3)
@@ -54,7 +40,7 @@ BOOST_AUTO_TEST_CASE(forward_gives_one_output_per_column) {
 }
 
 BOOST_AUTO_TEST_CASE(hessian_is_symmetric_positive_definite_on_iris) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   const arma::mat H = hessian(d.X);
   BOOST_TEST(H.n_rows == 4u);
   BOOST_TEST(H.n_cols == 4u);
@@ -69,7 +55,7 @@ BOOST_AUTO_TEST_CASE(hessian_is_symmetric_positive_definite_on_iris) {
 }
 
 BOOST_AUTO_TEST_CASE(gradient_is_zero_at_the_least_squares_solution) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   Adaline a(3);
   set_theta(a, least_squares(d.X, d.t));
   const Gradient g = gradient(a, d.X, d.t);
@@ -78,7 +64,7 @@ BOOST_AUTO_TEST_CASE(gradient_is_zero_at_the_least_squares_solution) {
 }
 
 BOOST_AUTO_TEST_CASE(lapack_least_squares_equals_the_normal_equations) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   const arma::vec theta_qr = least_squares(d.X, d.t);
   const arma::mat Xa = augment(d.X);
   const arma::vec theta_normal = arma::solve(Xa * Xa.t(), Xa * d.t.t());  // X~X~^T theta = X~ t^T
@@ -142,7 +128,7 @@ BOOST_AUTO_TEST_CASE(delta_rule_one_step_by_hand) {
 }
 
 BOOST_AUTO_TEST_CASE(the_loss_is_exactly_its_quadratic_around_the_minimum) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   const arma::vec th = least_squares(d.X, d.t);
   Adaline best(3);
   set_theta(best, th);
@@ -158,7 +144,7 @@ BOOST_AUTO_TEST_CASE(the_loss_is_exactly_its_quadratic_around_the_minimum) {
 
 BOOST_AUTO_TEST_CASE(iso_loss_ellipse_points_all_have_the_same_loss) {
   // Two weights: petal width from petal length (raw), height c = 0.05 above L*.
-  const IrisRegression d;
+  const Regression d = load_regression();
   const arma::mat X1 = d.X.row(2);
   const arma::vec th = least_squares(X1, d.t);
   Adaline best(1);
@@ -175,7 +161,7 @@ BOOST_AUTO_TEST_CASE(iso_loss_ellipse_points_all_have_the_same_loss) {
 // --- 3. Gradient check.
 
 BOOST_AUTO_TEST_CASE(mse_gradient_matches_central_differences) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   course::Rng rng(3);
   Adaline a(3);
   course::fill_normal(a.w, rng, 0.5);
@@ -197,7 +183,7 @@ BOOST_AUTO_TEST_CASE(mse_gradient_matches_central_differences) {
 // --- 4. Batched form == per-example oracle.
 
 BOOST_AUTO_TEST_CASE(batch_gradient_equals_the_per_example_loop) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   Adaline a(3);
   a.w = {0.3, -0.2, 0.1};
   a.b = -0.4;
@@ -210,20 +196,21 @@ BOOST_AUTO_TEST_CASE(batch_gradient_equals_the_per_example_loop) {
 // --- 5. Training: GD reaches LAPACK's answer; the limit 2/lambda_max, as predicted.
 
 BOOST_AUTO_TEST_CASE(gd_reaches_the_lapack_solution_to_1e_minus_6) {
-  const IrisRegression d;
-  for (const arma::mat* X : {&d.Xs, &d.X}) {  // standardized, then raw centimetres
-    const arma::vec th = least_squares(*X, d.t);
-    const Spectrum S = spectrum(hessian(*X));
-    Adaline a(3);
-    const History h = train_gd(a, *X, d.t, 1.0 / S.lambda_max(), 1000000, 1e-10);
-    BOOST_TEST(!h.diverged);
-    BOOST_TEST(h.steps < 1000000u);  // stopped by the gradient, not the step budget
-    BOOST_TEST(max_abs(theta(a) - th) <= 1e-6, "max |theta - theta*| = " << max_abs(theta(a) - th));
+  // The executable's run to convergence: eta = 1/lambda_max, |gradient| <= 1e-10.
+  const Regression d = load_regression();
+  const Config c;
+  const Convergence r = to_convergence(d, least_squares_reference(d), c);
+  for (const History* h : {&r.standardized, &r.raw}) {
+    BOOST_TEST(!h->diverged);
+    BOOST_TEST(h->steps < c.max_steps);  // stopped by the gradient, not the step budget
   }
+  BOOST_TEST(r.err_std <= 1e-6, "standardized: max |theta - theta*| = " << r.err_std);
+  BOOST_TEST(r.err_raw <= 1e-6, "raw: max |theta - theta*| = " << r.err_raw);
+  BOOST_TEST(r.err_back <= 1e-6, "standardized, in cm: max |theta - theta*| = " << r.err_back);
 }
 
 BOOST_AUTO_TEST_CASE(below_the_limit_converges_above_it_diverges) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   for (const arma::mat* X : {&d.Xs, &d.X}) {
     const arma::vec th = least_squares(*X, d.t);
     const Spectrum S = spectrum(hessian(*X));
@@ -244,7 +231,7 @@ BOOST_AUTO_TEST_CASE(below_the_limit_converges_above_it_diverges) {
 }
 
 BOOST_AUTO_TEST_CASE(gd_error_follows_the_eigenvalue_prediction_step_by_step) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   const arma::vec th = least_squares(d.X, d.t);
   const Spectrum S = spectrum(hessian(d.X));
   for (double factor : {0.5, 0.98, 1.02}) {
@@ -258,32 +245,42 @@ BOOST_AUTO_TEST_CASE(gd_error_follows_the_eigenvalue_prediction_step_by_step) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(delta_rule_gets_near_least_squares_and_closer_with_a_smaller_rate) {
-  const IrisRegression d;
-  const arma::vec th = least_squares(d.Xs, d.t);
-  Adaline best(3);
-  set_theta(best, th);
-  const double L_star = mse_loss(best, d.Xs, d.t);
-  course::Rng rng(42);
-  Adaline big(3), small(3);
-  const double L0 = mse_loss(big, d.Xs, d.t);
-  for (int e = 0; e < 1000; ++e) {
-    delta_rule_epoch(big, d.Xs, d.t, 0.01, rng);
-    delta_rule_epoch(small, d.Xs, d.t, 0.001, rng);
+BOOST_AUTO_TEST_CASE(sweep_converges_exactly_below_the_limit_in_the_predicted_steps) {
+  // The executable's sweep (12 rates, 0.05 to 1.2 x 2/lambda_max, standardized): GD comes within
+  // 1e-6 of theta* exactly where the eigenvalues say it converges, in the predicted number of
+  // steps to within 3% (the lesson's claim).
+  const Regression d = load_regression();
+  const Config c;
+  const Sweep s = learning_rate_sweep(d, least_squares_reference(d), c);
+  BOOST_TEST(s.agrees);
+  BOOST_TEST(s.points.size() == c.sweep);
+  for (const SweepPoint& p : s.points) {
+    BOOST_TEST(p.converged == (p.factor < 1.0), "factor " << p.factor);
+    if (p.converged)
+      BOOST_TEST(
+          std::abs(double(p.measured) - p.predicted) <= 0.03 * p.predicted,
+          "factor " << p.factor << ": measured " << p.measured << ", predicted " << p.predicted);
   }
-  const double gap_big = mse_loss(big, d.Xs, d.t) - L_star;
-  const double gap_small = mse_loss(small, d.Xs, d.t) - L_star;
-  BOOST_TEST(gap_big < 1e-3 * (L0 - L_star));  // near the minimum ...
+}
+
+BOOST_AUTO_TEST_CASE(delta_rule_gets_near_least_squares_and_closer_with_a_smaller_rate) {
+  // The executable's delta-rule experiment as --full runs it: eta 0.01 and 0.001, 1000 epochs.
+  const Regression d = load_regression();
+  Config c;
+  c.epochs = 1000;
+  const DeltaRule r = delta_rule_vs_batch(d, least_squares_reference(d), c, 42);
+  const double gap_big = r.gap.back(), gap_small = r.gap_small.back();
+  BOOST_TEST(gap_big < 1e-3 * r.gap.front());  // near the minimum ...
   BOOST_TEST(gap_big > 0);                     // ... but not at it (a constant eta hovers)
   BOOST_TEST(gap_small < 0.1 * gap_big);       // eta / 10 hovers much closer
-  BOOST_TEST(max_abs(theta(big) - th) < 3e-2);
-  BOOST_TEST(max_abs(theta(small) - th) < 2e-3);
+  BOOST_TEST(r.err < 3e-2);
+  BOOST_TEST(r.err_small < 2e-3);
 }
 
 // --- 6. Determinism.
 
 BOOST_AUTO_TEST_CASE(same_seed_gives_bit_identical_delta_rule_weights) {
-  const IrisRegression d;
+  const Regression d = load_regression();
   auto run = [&](std::uint64_t seed) {
     course::Rng rng(seed);
     Adaline a(3);

@@ -1,9 +1,9 @@
 // Chapter 03 tests: what the lesson claims about the sigmoid neuron, asserted.
 #define BOOST_TEST_MODULE ch03_sigmoid_neuron
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 
+#include "chapters/03_sigmoid_neuron/experiments.hpp"
 #include "chapters/03_sigmoid_neuron/iris_task.hpp"
 #include "common/gradcheck.hpp"
 
@@ -14,24 +14,16 @@ namespace {
 
 /// The lesson's task with the executable's defaults, split by seed 42 as in the quick run.
 struct Quick {
-  Task task = versicolor_virginica(course::load_iris());
+  Task task = load_tasks().all;
   Settings settings;
-  course::Split split;
-  Quick() {
-    course::Rng rng(42);
-    split = course::random_split(task.X.n_cols, settings.test_fraction, rng);
-  }
+  OneSplit s = one_split(task, settings, 42);
 };
 
 /// Standardized training part of the quick split, and its targets.
 struct TrainPart : Quick {
-  arma::mat X;
-  arma::rowvec T;
-  TrainPart() {
-    course::StandardScaler<> scaler;
-    X = scaler.fit_transform(task.X.cols(split.train));
-    T = task.T.cols(split.train);
-  }
+  TrainingPart part = training_part(task, s);
+  const arma::mat& X = part.X;
+  const arma::rowvec& T = part.T;
 };
 
 }  // namespace
@@ -102,8 +94,7 @@ BOOST_AUTO_TEST_CASE(cross_entropy_is_finite_and_exact_for_logits_of_plus_minus_
 
 BOOST_AUTO_TEST_CASE(stable_cross_entropy_agrees_with_the_naive_form_where_that_works) {
   for (double z : {-4.0, -2.5, -0.1, 0.0, 0.3, 4.0})
-    for (double t : {0.0, 1.0})
-      BOOST_TEST(bce(z, t) == bce_naive(z, t), tt::tolerance(1e-12));
+    for (double t : {0.0, 1.0}) BOOST_TEST(bce(z, t) == bce_naive(z, t), tt::tolerance(1e-12));
   // At z = 20 the naive form already loses digits (1 - p cancels): 19.99999997 instead of
   // softplus(20) = 20 + log(1 + e^-20) = 20.000000002.
   BOOST_TEST(bce(20.0, 0.0) == 20.0 + std::exp(-20.0), tt::tolerance(1e-15));
@@ -166,9 +157,9 @@ BOOST_AUTO_TEST_CASE(loss_falls_at_every_step_of_full_batch_descent) {
 
 BOOST_AUTO_TEST_CASE(quick_run_test_accuracy_is_at_least_0_93) {
   const Quick q;
-  BOOST_TEST(q.split.train.n_elem == 70u);
-  BOOST_TEST(q.split.test.n_elem == 30u);
-  const Scored r = fit_split(q.task, q.split, q.settings);
+  BOOST_TEST(q.s.split.train.n_elem == 70u);
+  BOOST_TEST(q.s.split.test.n_elem == 30u);
+  const Scored& r = q.s.model;
   BOOST_TEST(r.test_accuracy >= 0.93);
   BOOST_TEST(r.train_accuracy >= 0.93);
 }
@@ -179,17 +170,21 @@ BOOST_AUTO_TEST_CASE(leave_one_out_accuracy_is_at_least_0_95) {
 }
 
 BOOST_AUTO_TEST_CASE(cross_entropy_escapes_a_saturated_start_that_traps_mse) {
+  // The executable's race (s = 5, eta 0.5) on the quick split, for 100 epochs.
   const TrainPart d;
-  const SigmoidNeuron start = saturated_start(d.X, d.T, 5.0);
-  BOOST_TEST(accuracy(start, d.X, d.T) < 0.2);  // most examples on the wrong side
-  SigmoidNeuron ce = start, sq = start;
-  const History h_ce = train(ce, d.X, d.T, Loss::cross_entropy, 0.5, 100);
-  const History h_sq = train(sq, d.X, d.T, Loss::mse, 0.5, 100);
-  BOOST_TEST(h_ce.accuracy.back() >= 0.9);
-  BOOST_TEST(h_sq.accuracy.back() < 0.5);
+  Config c;
+  c.sat_epochs = 100;
+  const Race r = saturated_race(d.task, d.s, c);
+  BOOST_TEST(accuracy(r.start, d.X, d.T) < 0.2);  // most examples on the wrong side
+  BOOST_TEST(r.wrong > 0.8);
+  BOOST_TEST(r.h_ce.accuracy.back() >= 0.9);
+  BOOST_TEST(r.h_sq.accuracy.back() < 0.5);
   // Cross-entropy lost over 95% of its starting loss; MSE not even 10%.
-  BOOST_TEST(h_ce.loss.back() < 0.05 * h_ce.loss.front());
-  BOOST_TEST(h_sq.loss.back() > 0.9 * h_sq.loss.front());
+  BOOST_TEST(r.h_ce.loss.back() < 0.05 * r.h_ce.loss.front());
+  BOOST_TEST(r.h_sq.loss.back() > 0.9 * r.h_sq.loss.front());
+  // Cross-entropy reaches 90% training accuracy within the 100 epochs; MSE does not.
+  BOOST_TEST(r.reach_ce >= 0);
+  BOOST_TEST(r.reach_sq == -1);
 }
 
 // --- 6. Determinism.
@@ -197,8 +192,7 @@ BOOST_AUTO_TEST_CASE(cross_entropy_escapes_a_saturated_start_that_traps_mse) {
 BOOST_AUTO_TEST_CASE(same_split_seed_gives_bit_identical_weights) {
   auto run = [](std::uint64_t seed) {
     const Quick q;
-    course::Rng rng(seed);
-    const Scored r = fit_split(q.task, course::random_split(100, 0.3, rng), q.settings);
+    const Scored r = one_split(q.task, q.settings, seed).model;
     return std::make_pair(r.neuron.W, r.neuron.b);
   };
   const auto a = run(7), b = run(7);

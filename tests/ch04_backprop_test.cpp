@@ -1,10 +1,11 @@
 // Chapter 04 tests: what the lesson claims about backpropagation, asserted.
 #define BOOST_TEST_MODULE ch04_backprop
 #include <boost/test/unit_test.hpp>
-
 #include <string>
 
 #include "chapters/04_backprop/batched.hpp"
+#include "chapters/04_backprop/experiments.hpp"
+#include "chapters/04_backprop/gradient_check.hpp"
 #include "chapters/04_backprop/per_example.hpp"
 #include "chapters/04_backprop/two_layer_net.hpp"
 #include "chapters/04_backprop/xor.hpp"
@@ -28,30 +29,6 @@ struct RandomProblem {
     course::fill_uniform(T, rng, 0.0, 1.0);
   }
 };
-
-/// The worst relative error over all four parameters, and the worst entries of each.
-struct Check {
-  double worst = 0;
-  std::string report;
-};
-
-/// Check every parameter's gradient against numeric differences of `loss`.
-template <class LossFn>
-Check check_all(TwoLayerNet& net, const Gradients& g, LossFn&& loss) {
-  const auto r1 = course::check_gradient(net.W1, g.dW1, loss);
-  const auto r2 = course::check_gradient(net.b1, g.db1, loss);
-  const auto r3 = course::check_gradient(net.W2, g.dW2, loss);
-  const auto r4 = course::check_gradient(net.b2, g.db2, loss);
-  Check c;
-  c.report = r1.report("W1") + r2.report("b1") + r3.report("W2") + r4.report("b2");
-  for (const auto* r : {&r1, &r2, &r3, &r4}) c.worst = std::max(c.worst, r->max_rel_error);
-  return c;
-}
-
-double max_abs_diff(const Gradients& a, const Gradients& b) {
-  return std::max({arma::abs(a.dW1 - b.dW1).max(), arma::abs(a.db1 - b.db1).max(),
-                   arma::abs(a.dW2 - b.dW2).max(), arma::abs(a.db2 - b.db2).max()});
-}
 
 }  // namespace
 
@@ -125,7 +102,8 @@ BOOST_AUTO_TEST_CASE(per_example_backward_matches_numeric_gradients) {
   for (arma::uword i = 0; i < p.X.n_cols; ++i) {
     const arma::vec x = p.X.col(i), t = p.T.col(i);
     const Gradients g = backward_one(p.net, x, t, forward_one(p.net, x));
-    const Check c = check_all(p.net, g, [&] { return loss_one(forward_one(p.net, x).y, t); });
+    const NetCheck c =
+        check_gradients(p.net, g, [&] { return loss_one(forward_one(p.net, x).y, t); });
     BOOST_TEST(c.worst <= 1e-7, "example " << i << ", worst entries:\n" << c.report);
   }
 }
@@ -133,19 +111,21 @@ BOOST_AUTO_TEST_CASE(per_example_backward_matches_numeric_gradients) {
 BOOST_AUTO_TEST_CASE(batched_backward_matches_numeric_gradients) {
   RandomProblem p(3);
   const Gradients g = backward(p.net, p.X, p.T, forward(p.net, p.X));
-  const Check c = check_all(p.net, g, [&] { return loss(forward(p.net, p.X).Y, p.T); });
+  const NetCheck c = check_gradients(p.net, g, [&] { return loss(forward(p.net, p.X).Y, p.T); });
   BOOST_TEST(c.worst <= 1e-7, "worst entries:\n" << c.report);
 }
 
 BOOST_AUTO_TEST_CASE(gradients_on_xor_match_numeric_gradients_for_widths_2_3_4) {
   const Xor d;
   for (arma::uword h : {2, 3, 4}) {
-    course::Rng rng(42);
-    TwoLayerNet net(2, h, 1);
-    init(net, 1.0, rng);
+    TwoLayerNet net = random_start(h, 1.0, 42);
     const Gradients g = backward(net, d.X, d.T, forward(net, d.X));
-    const Check c = check_all(net, g, [&] { return loss(forward(net, d.X).Y, d.T); });
+    const NetCheck c = check_gradients(net, g, [&] { return loss(forward(net, d.X).Y, d.T); });
     BOOST_TEST(c.worst <= 1e-7, "width " << h << ", worst entries:\n" << c.report);
+    // The executable's check at the start gives the same verdict.
+    const GroundTruth truth = ground_truth(net, d);
+    BOOST_TEST(truth.rel_error == c.worst);
+    BOOST_TEST(truth.agrees(), "width " << h << ": batched vs per-example " << truth.batched_diff);
   }
 }
 
@@ -188,29 +168,26 @@ BOOST_AUTO_TEST_CASE(training_with_either_form_follows_the_same_path) {
 // --- 5. Training on XOR.
 
 BOOST_AUTO_TEST_CASE(xor_is_solved_for_seed_42_with_two_hidden_units) {
+  // The executable's shown network: 2-2-1, U[-1, 1), eta 2, 10000 epochs.
   const Xor d;
-  course::Rng rng(42);
-  TwoLayerNet net(2, 2, 1);
-  init(net, 1.0, rng);
-  const TrainResult r = train(net, d.X, d.T, 2.0, 10000, false);
+  const Config c;
+  const Trained t = train_on_xor(random_start(2, 1.0, 42), d, c);
+  const TrainResult& r = t.result;
   BOOST_TEST(r.solved);
   BOOST_TEST(r.epochs_to_solve <= 2000u);  // the lesson: 1350 epochs
   BOOST_TEST(r.final_loss < 1e-3);
   BOOST_TEST(r.final_loss < r.loss.front() / 100);
-  const arma::mat Y = forward(net, d.X).Y;
+  const arma::mat& Y = t.Y;
   BOOST_TEST(Y[0] < 0.1);
   BOOST_TEST(Y[1] > 0.9);
   BOOST_TEST(Y[2] > 0.9);
   BOOST_TEST(Y[3] < 0.1);
+  BOOST_TEST(arma::approx_equal(Y, forward(t.net, d.X).Y, "absdiff", 0.0));
 }
 
 BOOST_AUTO_TEST_CASE(a_stuck_start_ends_near_loss_one_sixteenth) {
   // Seed 45: two examples end at y = 0.5, the others right: L -> 2 * (1/2)(1/2)^2 / 4 = 1/16.
-  const Xor d;
-  course::Rng rng(45);
-  TwoLayerNet net(2, 2, 1);
-  init(net, 1.0, rng);
-  const TrainResult r = train(net, d.X, d.T, 2.0, 10000, false);
+  const TrainResult r = train_on_xor(random_start(2, 1.0, 45), Xor{}, Config{}).result;
   BOOST_TEST(!r.solved);
   BOOST_TEST(r.final_loss == 0.0625, tt::tolerance(0.01));
   BOOST_TEST(r.final_loss > 0.0625);

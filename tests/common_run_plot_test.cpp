@@ -174,6 +174,8 @@ BOOST_AUTO_TEST_CASE(number_formats) {
   BOOST_TEST(percent(0.8, 0) == "80%");
   BOOST_TEST(scientific(1.3e-8) == "1.3e-08");
   BOOST_TEST(scientific(0.01, 1) == "1e-02");
+  BOOST_TEST(fixed_list(std::vector<double>{0.5, -1.25}, 2) == "[0.50, -1.25]");
+  BOOST_TEST(fixed_list(std::vector<double>{}, 2) == "[]");
 }
 
 BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_and_summary_is_json) {
