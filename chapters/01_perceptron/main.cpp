@@ -96,18 +96,12 @@ XorRun fail_on_xor(const Problem& xor_data, const Config& c, std::uint64_t seed)
   return r;
 }
 
-std::string vec_str(const arma::vec& v) {
-  std::string s = "[";
-  for (arma::uword i = 0; i < v.n_elem; ++i) s += (i ? ", " : "") + course::fixed(v[i], 2);
-  return s + "]";
-}
-
 void print(const IrisRun& r, const BoundStudy& b, const XorRun& x, const Config& c) {
   std::cout << "Iris, setosa vs versicolor (sepal length, petal length), eta = " << c.eta << "\n";
   for (std::size_t e = 0, done = 0; e < r.h.mistakes.size(); ++e) {
     done += r.h.mistakes[e];  // updates so far: the weights at the end of epoch e are w[done-1]
     std::cout << "  epoch " << e + 1 << ": " << r.h.mistakes[e] << " mistakes, w = "
-              << vec_str(done ? r.h.w[done - 1] : arma::vec(2, arma::fill::zeros))
+              << course::fixed_list(done ? r.h.w[done - 1] : arma::vec(2, arma::fill::zeros), 2)
               << ", b = " << course::fixed(done ? r.h.b[done - 1] : 0.0, 2) << "\n";
   }
   std::cout << "  " << (r.h.converged ? "converged" : "NOT converged") << " after "
