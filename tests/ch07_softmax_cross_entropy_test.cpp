@@ -4,9 +4,8 @@
 // through whole networks (double); the batch loss as the mean of per-example losses;
 // allocation-free training steps; seeded smoke tests (regression, and an MNIST slice); errors.
 #define BOOST_TEST_MODULE ch07_softmax_cross_entropy
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <new>
 
@@ -19,7 +18,6 @@
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
 using namespace mlp;
@@ -53,7 +51,8 @@ Sequential<T> small_classifier(course::Rng& rng) {
 
 BOOST_AUTO_TEST_CASE(softmax_is_finite_and_columns_sum_to_1_for_logits_of_plus_minus_1000) {
   const arma::mat Z = huge_logits();
-  BOOST_TEST(!std::isfinite(std::exp(Z(0, 0)) / arma::accu(arma::exp(Z.col(0)))));  // naive: inf/inf
+  BOOST_TEST(
+      !std::isfinite(std::exp(Z(0, 0)) / arma::accu(arma::exp(Z.col(0)))));  // naive: inf/inf
   arma::mat P;
   softmax(Z, P);
   BOOST_TEST(P.n_rows == 3u);
@@ -62,8 +61,8 @@ BOOST_AUTO_TEST_CASE(softmax_is_finite_and_columns_sum_to_1_for_logits_of_plus_m
   BOOST_TEST(P.min() >= 0.0);
   const arma::rowvec sums = arma::sum(P, 0);
   for (arma::uword j = 0; j < sums.n_elem; ++j) BOOST_TEST(sums[j] == 1.0, tt::tolerance(1e-15));
-  BOOST_TEST(P(0, 0) == 1.0);                                   // 1000 beats -1000 and 0
-  BOOST_TEST(P(1, 1) == 1.0 / 3, tt::tolerance(1e-15));         // three equal logits
+  BOOST_TEST(P(0, 0) == 1.0);                            // 1000 beats -1000 and 0
+  BOOST_TEST(P(1, 1) == 1.0 / 3, tt::tolerance(1e-15));  // three equal logits
   BOOST_TEST(P(2, 2) == 1.0 / 3, tt::tolerance(1e-15));
   BOOST_TEST(P(0, 3) == 0.7310585786300049, tt::tolerance(1e-15));  // 1 / (1 + e^-1)
   BOOST_TEST(P(2, 4) == 0.5761168847658291, tt::tolerance(1e-15));  // e / (2 + e)
@@ -73,7 +72,8 @@ BOOST_AUTO_TEST_CASE(softmax_is_finite_and_columns_sum_to_1_for_logits_of_plus_m
   softmax(Zf, Pf);
   BOOST_TEST(Pf.is_finite());
   const arma::frowvec sums_f = arma::sum(Pf, 0);
-  for (arma::uword j = 0; j < sums_f.n_elem; ++j) BOOST_TEST(sums_f[j] == 1.0f, tt::tolerance(1e-6f));
+  for (arma::uword j = 0; j < sums_f.n_elem; ++j)
+    BOOST_TEST(sums_f[j] == 1.0f, tt::tolerance(1e-6f));
   SoftmaxCrossEntropy<float> loss;
   const float L = loss.forward(Zf, course::one_hot<arma::fmat>(arma::uvec{1, 0, 2, 2, 0}, 3));
   BOOST_TEST(std::isfinite(L));
@@ -89,8 +89,9 @@ BOOST_AUTO_TEST_CASE(softmax_is_unchanged_by_a_constant_added_to_a_column) {
   softmax(Z, P);
   softmax(arma::mat(Z + 123.0), P_shifted);
   BOOST_TEST(arma::approx_equal(P, P_shifted, "absdiff", 1e-13));
-  BOOST_TEST(log_sum_exp(Z.colptr(0), 4) + 123.0 ==
-                 log_sum_exp(arma::vec(Z.col(0) + 123.0).memptr(), 4), tt::tolerance(1e-13));
+  BOOST_TEST(
+      log_sum_exp(Z.colptr(0), 4) + 123.0 == log_sum_exp(arma::vec(Z.col(0) + 123.0).memptr(), 4),
+      tt::tolerance(1e-13));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,7 +117,8 @@ BOOST_AUTO_TEST_CASE(three_class_cross_entropy_by_hand_as_in_the_lesson) {
   BOOST_TEST(dZ(2, 0) == 0.09856589040931815, tt::tolerance(1e-14));
 }
 
-BOOST_AUTO_TEST_CASE(saturated_wrong_output_quadratic_gradient_is_400_times_smaller_as_in_the_lesson) {
+BOOST_AUTO_TEST_CASE(
+    saturated_wrong_output_quadratic_gradient_is_400_times_smaller_as_in_the_lesson) {
   // Two outputs, z = (-6, 6), but the true class is 0: confidently wrong.
   const arma::mat Z = arma::vec{-6.0, 6.0};
   const arma::mat Y = arma::vec{1.0, 0.0};
@@ -243,7 +245,8 @@ BOOST_AUTO_TEST_CASE(batch_loss_is_the_mean_of_the_per_example_losses) {
   for (arma::uword i = 0; i < Z.n_cols; ++i) {
     const arma::mat z = Z.col(i), y = Y.col(i);
     const double Li = one.forward(z, y);
-    BOOST_TEST(Li == -std::log(batch.probabilities()(arma::index_max(y.col(0)), i)), tt::tolerance(1e-12));
+    BOOST_TEST(Li == -std::log(batch.probabilities()(arma::index_max(y.col(0)), i)),
+               tt::tolerance(1e-12));
     sum += Li;
   }
   BOOST_TEST(L == sum / Z.n_cols, tt::tolerance(1e-14));
@@ -256,7 +259,8 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_batch_with_either_loss) {
   course::Rng rng(5);
   arma::fmat X(20, 105);  // 10 full batches and a short one
   course::fill_normal(X, rng);
-  const arma::uvec labels = arma::regspace<arma::uvec>(0, 104) - 4 * (arma::regspace<arma::uvec>(0, 104) / 4);
+  const arma::uvec labels =
+      arma::regspace<arma::uvec>(0, 104) - 4 * (arma::regspace<arma::uvec>(0, 104) / 4);
   const arma::fmat Y = course::one_hot<arma::fmat>(labels, 4);
   SoftmaxCrossEntropy<float> ce;
   MeanSquaredError<float> mse;
@@ -267,13 +271,7 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_batch_with_either_loss) {
     net.add<Dense<float>>(16, 4, rng);
     SGD<float> sgd(net.params(), 0.05);
     Trainer<float> trainer(net, *loss, sgd, 10);
-    std::vector<long> after;  // allocations counted after each batch
-    after.reserve(100);
-    trainer.after_batch = [&](arma::uword) { after.push_back(g_allocations.load()); };
-    for (std::size_t epoch = 1; epoch <= 2; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
-    BOOST_REQUIRE(after.size() == 22u);
-    BOOST_TEST(after[10] - after[0] == 0, loss->describe() << ": epoch 1, batches 2-11 allocated " << after[10] - after[0]);
-    BOOST_TEST(after[21] - after[11] == 0, loss->describe() << ": epoch 2, batches 2-11 allocated " << after[21] - after[11]);
+    check_no_allocation_after_first_batch(trainer, X, Y, rng, loss->describe());
   }
 }
 
@@ -307,7 +305,8 @@ BOOST_AUTO_TEST_CASE(noisy_sine_has_the_requested_noise_and_is_seeded) {
   BOOST_TEST(d.X.min() >= -M_PI);
   BOOST_TEST(d.X.max() < M_PI);
   const arma::rowvec residual = d.Y.row(0) - arma::sin(d.X.row(0));
-  BOOST_TEST(std::abs(arma::mean(residual)) < 0.003);          // 4 standard errors: 0.1 / sqrt(20000) = 0.0007
+  BOOST_TEST(std::abs(arma::mean(residual)) <
+             0.003);  // 4 standard errors: 0.1 / sqrt(20000) = 0.0007
   BOOST_TEST(arma::stddev(residual) == 0.1, tt::tolerance(0.02));  // relative: 0.098 .. 0.102
   BOOST_TEST(arma::approx_equal(d.Y, noisy_sine<double>(20000, 0.1, rng_again).Y, "absdiff", 0.0));
 }
@@ -329,7 +328,8 @@ BOOST_AUTO_TEST_CASE(mnist_5000_images_reach_90_percent_in_4_epochs_needs_mnist)
   Trainer<float> trainer(net, loss, sgd, 16);
   const arma::fmat Y = course::one_hot<arma::fmat>(train.labels, 10);
   std::vector<double> losses;
-  for (std::size_t epoch = 1; epoch <= 4; ++epoch) losses.push_back(trainer.train_epoch(train.X, Y, rng, epoch));
+  for (std::size_t epoch = 1; epoch <= 4; ++epoch)
+    losses.push_back(trainer.train_epoch(train.X, Y, rng, epoch));
   const double acc = count_correct(net, test.X, test.labels) / 10000.0;
   BOOST_TEST_MESSAGE("5,000-image slice, softmax + cross-entropy: test accuracy " << acc);
   BOOST_TEST(losses.back() < 0.5 * losses.front());

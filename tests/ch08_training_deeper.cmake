@@ -9,8 +9,11 @@ course_expect_error(08 training_deeper NAME zero_eta CODE 2
 course_expect_error(08 training_deeper NAME mu_out_of_range CODE 2
   REGEX "^ch08_training_deeper: error: --mu: .* \\(see --help\\)$" ARGS --mu 1.5)
 course_expect_error(08 training_deeper NAME bad_hidden CODE 2
-  REGEX "^ch08_training_deeper: error: --hidden: expected hidden sizes like 256,128 \\(each 1..100000\\), found '256,x' \\(see --help\\)$"
+  REGEX "^ch08_training_deeper: error: --hidden: Value x not in range 1 to 100000 \\(see --help\\)$"
   ARGS --hidden 256,x)
+course_expect_error(08 training_deeper NAME zero_hidden CODE 2
+  REGEX "^ch08_training_deeper: error: --hidden: Value 0 not in range 1 to 100000 \\(see --help\\)$"
+  ARGS --hidden 256,0)
 course_expect_error(08 training_deeper NAME missing_data CODE 1
   REGEX "^ch08_training_deeper: error: .*/nowhere/train-images-idx3-ubyte: file not found \\(dataset 'mnist'; fix: check --data .*\\)$"
   ARGS --data ${CMAKE_BINARY_DIR}/nowhere --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch08_bad)

@@ -10,6 +10,9 @@ course_expect_error(09 regularization NAME zero_lambda CODE 2
   ARGS --lambda 0)
 course_expect_error(09 regularization NAME dropout_one CODE 2
   REGEX "^ch09_regularization: error: --dropout: .* \\(see --help\\)$" ARGS --dropout 1)
+course_expect_error(09 regularization NAME zero_depth CODE 2
+  REGEX "^ch09_regularization: error: --depths: Value 0 not in range 1 to 10 \\(see --help\\)$"
+  ARGS --depths 1,0)
 course_expect_error(09 regularization NAME bad_part CODE 2
   REGEX "^ch09_regularization: error: --part: .* \\(see --help\\)$" ARGS --part medium)
 course_expect_error(09 regularization NAME missing_data CODE 1

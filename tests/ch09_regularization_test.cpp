@@ -2,11 +2,11 @@
 // kept over many seeds, the forward's mask in backward), the L2 and L1 penalties (hand values,
 // "adds lambda/n * w" exactly, gradient checks of loss + penalty in double), early stopping
 // (restores the best epoch's weights bit for bit), random shifts (hand case, pixel sum and label
-// kept, uniform choice of shifts), no allocation per batch, and a 1,000-image MNIST run.
+// kept, uniform choice of shifts), the depth study's networks and its mean and spread, no
+// allocation per batch, and a 1,000-image MNIST run.
 #define BOOST_TEST_MODULE ch09_regularization
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <new>
@@ -20,11 +20,11 @@
 #include "chapters/09_regularization/augment.hpp"
 #include "chapters/09_regularization/dropout.hpp"
 #include "chapters/09_regularization/early_stopping.hpp"
+#include "chapters/09_regularization/experiments.hpp"
 #include "chapters/09_regularization/penalties.hpp"
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
 using namespace mlp;
@@ -43,7 +43,8 @@ Sequential<double> small_net(course::Rng& rng, double p_drop) {
 }
 
 /// A random image of rows x cols with integer grey levels 0..255 inside a blank margin.
-arma::mat image_with_margin(arma::uword rows, arma::uword cols, arma::uword margin, course::Rng& rng) {
+arma::mat image_with_margin(arma::uword rows, arma::uword cols, arma::uword margin,
+                            course::Rng& rng) {
   arma::mat img(rows * cols, 1, arma::fill::zeros);
   for (arma::uword r = margin; r < rows - margin; ++r)
     for (arma::uword c = margin; c < cols - margin; ++c)
@@ -80,7 +81,8 @@ BOOST_AUTO_TEST_CASE(dropout_drops_the_right_fraction_and_scales_the_rest) {
     const double N = double(A.n_elem);
     const double dropped = arma::accu(A == 0.0f) / N;
     // binomial: standard deviation sqrt(p(1-p)/N) <= 0.0016; allow 4 of them
-    BOOST_TEST(std::abs(dropped - p) <= 4 * std::sqrt(p * (1 - p) / N), "p " << p << ": dropped " << dropped);
+    BOOST_TEST(std::abs(dropped - p) <= 4 * std::sqrt(p * (1 - p) / N),
+               "p " << p << ": dropped " << dropped);
     const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
     BOOST_TEST(arma::accu(A == keep_scale) == A.n_elem - arma::accu(A == 0.0f), "p " << p);
   }
@@ -122,6 +124,39 @@ BOOST_AUTO_TEST_CASE(dropout_rejects_a_probability_of_one) {
   BOOST_CHECK_THROW(Dropout<float>(-0.1, rng), course::UsageError);
 }
 
+// The depth study's networks: hidden layers of one width, a dropout after each when asked; with
+// one hidden layer, the same weights from the same seed as Nielsen's 784-30-10 built by hand.
+BOOST_AUTO_TEST_CASE(the_depth_study_stacks_hidden_layers_of_one_width) {
+  regularization::SmallConfig c;
+  c.hidden_layers = 3;
+  course::Rng rng(3);
+  Sequential<float> deep = regularization::small_net({"dropout", "", 0, 0, 0.3}, c, rng);
+  BOOST_TEST(deep.describe() ==
+             "Dense(784 -> 30) -> Sigmoid -> Dropout(p = 0.30) -> Dense(30 -> 30) -> Sigmoid -> "
+             "Dropout(p = 0.30) -> Dense(30 -> 30) -> Sigmoid -> Dropout(p = 0.30) -> "
+             "Dense(30 -> 10)");
+  BOOST_TEST(deep.n_params() == 784u * 30 + 30 + 2 * (30 * 30 + 30) + 30 * 10 + 10);  // 25720
+  c.hidden_layers = 1;
+  course::Rng a(42), b(42);
+  Sequential<float> one = regularization::small_net({"none", ""}, c, a);
+  Sequential<float> by_hand;
+  by_hand.add<Dense<float>>(784, 30, b);
+  by_hand.add<Sigmoid<float>>();
+  by_hand.add<Dense<float>>(30, 10, b);
+  BOOST_TEST(one.describe() == by_hand.describe());
+  const auto p = one.params(), q = by_hand.params();
+  BOOST_REQUIRE(p.size() == q.size());
+  for (std::size_t i = 0; i < p.size(); ++i)
+    BOOST_TEST(arma::approx_equal(*p[i].value, *q[i].value, "absdiff", 0.0f), p[i].name);
+}
+
+BOOST_AUTO_TEST_CASE(spread_is_the_mean_and_the_sample_standard_deviation) {
+  const auto s = regularization::spread({1.0, 2.0, 3.0, 4.0});
+  BOOST_TEST(s.mean == 2.5);
+  BOOST_TEST(s.sd == std::sqrt(5.0 / 3.0), tt::tolerance(1e-15));  // sum of squares 5, n - 1 = 3
+  BOOST_TEST(regularization::spread({0.8}).sd == 0.0);             // one seed: no spread
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. Hand-computed penalties (the lesson's numbers).
 
@@ -137,7 +172,8 @@ BOOST_AUTO_TEST_CASE(weights_only_leaves_out_the_biases) {
 BOOST_AUTO_TEST_CASE(l2_by_hand_is_nielsens_weight_decay) {
   arma::mat W = {{1.0, -2.0}, {3.0, 0.5}}, dW(2, 2, arma::fill::zeros);
   arma::mat b = arma::vec{0.7, -0.3}, db(2, 1, arma::fill::zeros);
-  const std::vector<Param<double>> params = {{"0.weight", &W, &dW}, {"0.bias", &b, &db}};
+  const std::vector<Param<double>> params = {{"0.weight", &W, &dW},
+                                             {"0.bias", &b, &db, /*is_bias=*/true}};
   L2Penalty<double> l2(weights_only(params), /*lambda=*/0.1, /*n=*/1000);
   // Omega = lambda/(2n) sum w^2 = 0.1/2000 * (1 + 4 + 9 + 0.25) = 7.125e-4
   BOOST_TEST(l2.value() == 7.125e-4, tt::tolerance(1e-12));
@@ -149,7 +185,7 @@ BOOST_AUTO_TEST_CASE(l2_by_hand_is_nielsens_weight_decay) {
   BOOST_TEST(W(0, 1) == -1.9999, tt::tolerance(1e-14));
   BOOST_TEST(W(1, 0) == 2.99985, tt::tolerance(1e-14));
   BOOST_TEST(W(1, 1) == 0.499975, tt::tolerance(1e-14));
-  BOOST_TEST(b(0, 0) == 0.7);   // biases are not penalized
+  BOOST_TEST(b(0, 0) == 0.7);  // biases are not penalized
   BOOST_TEST(b(1, 0) == -0.3);
 }
 
@@ -158,7 +194,8 @@ BOOST_AUTO_TEST_CASE(l2_adds_lambda_w_to_the_gradient_and_l1_adds_lambda_sign_w)
   arma::mat W(3, 4), dW(3, 4), b(3, 1), db(3, 1);
   for (auto* M : {&W, &dW, &b, &db}) course::fill_normal(*M, rng);
   const arma::mat dW0 = dW, db0 = db;
-  const std::vector<Param<double>> params = {{"2.weight", &W, &dW}, {"2.bias", &b, &db}};
+  const std::vector<Param<double>> params = {{"2.weight", &W, &dW},
+                                             {"2.bias", &b, &db, /*is_bias=*/true}};
   // n = 1: the added gradient is exactly lambda * w
   L2Penalty<double> l2(weights_only(params), 0.3, 1);
   l2.add_gradient();
@@ -191,8 +228,10 @@ BOOST_AUTO_TEST_CASE(gradient_check_of_the_loss_plus_each_penalty) {
     const arma::mat Y = course::one_hot(arma::uvec{0, 1, 2, 0, 1, 2, 0, 1}, 3);
     SigmoidCrossEntropy<double> cost;
     std::unique_ptr<Penalty<double>> penalty;
-    if (kind == "L2") penalty = std::make_unique<L2Penalty<double>>(weights_only(net.params()), 0.7, 8);
-    else penalty = std::make_unique<L1Penalty<double>>(weights_only(net.params()), 0.7, 8);
+    if (kind == "L2")
+      penalty = std::make_unique<L2Penalty<double>>(weights_only(net.params()), 0.7, 8);
+    else
+      penalty = std::make_unique<L1Penalty<double>>(weights_only(net.params()), 0.7, 8);
     // |w| has a kink at 0: every weight must be farther from it than the checker's 2h = 2e-3
     for (const auto& p : penalty->weights()) BOOST_REQUIRE(arma::abs(*p.value).min() > 2e-3);
     auto loss = [&] { return cost.forward(net.forward(X), Y) + penalty->value(); };  // C0 + Omega
@@ -216,7 +255,8 @@ BOOST_AUTO_TEST_CASE(gradient_check_through_dropout_with_a_fixed_mask) {
     return cost.forward(net.forward(X), Y);
   };
   loss();
-  const auto& drop = dynamic_cast<Dropout<double>&>(net.layer(2));
+  BOOST_REQUIRE(net.layer(2).kind() == "Dropout");
+  const auto& drop = static_cast<const Dropout<double>&>(net.layer(2));
   BOOST_REQUIRE(arma::accu(drop.mask() == 0.0) > 0u);  // some units are dropped
   net.backward(cost.backward());
   check_every_parameter(net.params(), loss);
@@ -266,14 +306,17 @@ BOOST_AUTO_TEST_CASE(early_stopping_in_training_returns_the_best_epoch_bit_for_b
     for (auto& p : net.params()) snap.push_back(*p.value);
     snapshots.push_back(snap);
   }
-  const auto best = static_cast<arma::uword>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+  const auto best =
+      static_cast<arma::uword>(std::max_element(scores.begin(), scores.end()) - scores.begin());
   BOOST_TEST(stop.best_epoch() == best + 1);  // the first epoch with the best score
   BOOST_TEST(stop.best_score() == scores[best]);
-  BOOST_TEST(stop.best_epoch() < 25u);  // the last epoch is not the best: restoring changes something
+  BOOST_TEST(stop.best_epoch() <
+             25u);  // the last epoch is not the best: restoring changes something
   stop.restore();
   const auto params = net.params();
   for (std::size_t i = 0; i < params.size(); ++i)
-    BOOST_TEST(arma::approx_equal(*params[i].value, snapshots[best][i], "absdiff", 0.0f), params[i].name);
+    BOOST_TEST(arma::approx_equal(*params[i].value, snapshots[best][i], "absdiff", 0.0f),
+               params[i].name);
   BOOST_TEST(count_correct(net, Xv, yv) / 60.0 == scores[best]);
 }
 
@@ -289,25 +332,23 @@ BOOST_AUTO_TEST_CASE(early_stopping_without_a_record_cannot_restore) {
 
 BOOST_AUTO_TEST_CASE(shift_by_hand) {
   // 3 x 4 image, row after row; move it 1 right (dx = 1) and 1 up (dy = -1)
-  const arma::vec in = {1, 2, 3, 4,
-                        5, 6, 7, 8,
-                        9, 10, 11, 12};
+  const arma::vec in = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
   arma::vec out(12);
   shift_image(in.memptr(), out.memptr(), 3, 4, 1, -1);
-  const arma::vec expected = {0, 5, 6, 7,
-                              0, 9, 10, 11,
-                              0, 0, 0, 0};
+  const arma::vec expected = {0, 5, 6, 7, 0, 9, 10, 11, 0, 0, 0, 0};
   BOOST_TEST(arma::approx_equal(out, expected, "absdiff", 0.0));
 }
 
 BOOST_AUTO_TEST_CASE(shifts_inside_the_frame_keep_the_pixel_sum_and_undo_exactly) {
   course::Rng rng(31);
-  const arma::mat img = image_with_margin(28, 28, 2, rng);  // a 24 x 24 picture, 2 blank pixels around
+  const arma::mat img =
+      image_with_margin(28, 28, 2, rng);  // a 24 x 24 picture, 2 blank pixels around
   arma::mat moved(784, 1), back(784, 1);
   for (int dx = -2; dx <= 2; ++dx)
     for (int dy = -2; dy <= 2; ++dy) {
       shift_image(img.memptr(), moved.memptr(), 28, 28, dx, dy);
-      BOOST_TEST(arma::accu(moved) == arma::accu(img), "shift " << dx << "," << dy);  // integers: exact
+      BOOST_TEST(arma::accu(moved) == arma::accu(img),
+                 "shift " << dx << "," << dy);  // integers: exact
       shift_image(moved.memptr(), back.memptr(), 28, 28, -dx, -dy);
       BOOST_TEST(arma::approx_equal(back, img, "absdiff", 0.0), "shift " << dx << "," << dy);
     }
@@ -320,7 +361,8 @@ BOOST_AUTO_TEST_CASE(random_shifts_keep_each_label_with_its_image) {
   course::Rng rng(41);
   const arma::uword n = 1000;
   arma::fmat X(784, n);
-  for (arma::uword j = 0; j < n; ++j) X.col(j) = arma::conv_to<arma::fvec>::from(image_with_margin(28, 28, 2, rng));
+  for (arma::uword j = 0; j < n; ++j)
+    X.col(j) = arma::conv_to<arma::fvec>::from(image_with_margin(28, 28, 2, rng));
   arma::fmat X_out;
   random_shifts(X, 28, 28, 2, rng, X_out);
   BOOST_REQUIRE(X_out.n_cols == n);
@@ -338,7 +380,8 @@ BOOST_AUTO_TEST_CASE(random_shifts_keep_each_label_with_its_image) {
           ++found;
         }
       }
-    BOOST_REQUIRE_MESSAGE(found == 1, "column " << j << " matches " << found << " shifts of its image");
+    BOOST_REQUIRE_MESSAGE(found == 1,
+                          "column " << j << " matches " << found << " shifts of its image");
     BOOST_TEST(arma::accu(X_out.col(j)) == arma::accu(X.col(j)));
   }
   // uniform over the 25 shifts: 40 expected each (binomial sd 6.2); allow 40 +- 4 sd
@@ -364,23 +407,19 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_batch) {
     net.add<Dense<float>>(16, 4, rng);
     arma::fmat X(20, 105);  // 10 full batches and a short one
     course::fill_normal(X, rng);
-    const arma::uvec y = arma::regspace<arma::uvec>(0, 104) - 4 * (arma::regspace<arma::uvec>(0, 104) / 4);
+    const arma::uvec y =
+        arma::regspace<arma::uvec>(0, 104) - 4 * (arma::regspace<arma::uvec>(0, 104) / 4);
     const arma::fmat Y = course::one_hot<arma::fmat>(y, 4);
     SoftmaxCrossEntropy<float> loss;
     Momentum<float> momentum(net.params(), 0.05);
     std::unique_ptr<Penalty<float>> penalty;
-    if (kind == "L2") penalty = std::make_unique<L2Penalty<float>>(weights_only(net.params()), 0.1, 105);
-    else penalty = std::make_unique<L1Penalty<float>>(weights_only(net.params()), 0.1, 105);
+    if (kind == "L2")
+      penalty = std::make_unique<L2Penalty<float>>(weights_only(net.params()), 0.1, 105);
+    else
+      penalty = std::make_unique<L1Penalty<float>>(weights_only(net.params()), 0.1, 105);
     Regularized<float> opt(momentum, *penalty);
     Trainer<float> trainer(net, loss, opt, 10);
-    std::vector<long> after;
-    after.reserve(100);
-    trainer.after_batch = [&](arma::uword) { after.push_back(g_allocations.load()); };
-    for (std::size_t epoch = 1; epoch <= 2; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
-    BOOST_REQUIRE(after.size() == 22u);
-    BOOST_TEST(after[10] - after[0] == 0, kind << ": epoch 1, batches 2-11 allocated " << after[10] - after[0]);
-    BOOST_TEST(after[21] - after[11] == 0, kind << ": epoch 2, batches 2-11 allocated " << after[21] - after[11]);
-    BOOST_TEST(after[0] > 0);  // the counter works
+    check_no_allocation_after_first_batch(trainer, X, Y, rng, kind);
   }
   course::Rng rng(6);
   arma::fmat images(784, 50, arma::fill::randu), shifted;
@@ -401,14 +440,16 @@ BOOST_AUTO_TEST_CASE(mnist_digits_keep_their_pixel_sum_when_shifted_needs_mnist)
     // does the digit leave 2 blank rows and columns on every side?
     const arma::fmat img = arma::reshape(train.X.col(j), 28, 28);  // img(c, r): row-major pixels
     const arma::uvec nz = arma::find(img > 0.0f);
-    const arma::umat rc = arma::ind2sub(arma::size(img), nz);    // rows of rc: (c, r)
-    if (rc.row(0).min() < 2 || rc.row(0).max() > 25 || rc.row(1).min() < 2 || rc.row(1).max() > 25) continue;
+    const arma::umat rc = arma::ind2sub(arma::size(img), nz);  // rows of rc: (c, r)
+    if (rc.row(0).min() < 2 || rc.row(0).max() > 25 || rc.row(1).min() < 2 || rc.row(1).max() > 25)
+      continue;
     ++inside;
     for (int dx : {-2, 2})
       for (int dy : {-2, 2}) {
         shift_image(train.X.colptr(j), moved.memptr(), 28, 28, dx, dy);
-        BOOST_TEST(arma::accu(arma::sort(moved)) == arma::accu(arma::sort(arma::fvec(train.X.col(j)))),
-                   "image " << j);
+        BOOST_TEST(
+            arma::accu(arma::sort(moved)) == arma::accu(arma::sort(arma::fvec(train.X.col(j)))),
+            "image " << j);
       }
   }
   BOOST_TEST_MESSAGE(inside << " of 1000 digits keep a 2-pixel margin");  // 869
@@ -439,11 +480,12 @@ BOOST_AUTO_TEST_CASE(a_1000_image_net_overfits_and_shifts_help_needs_mnist) {
     }
     train_acc[shifts] = count_correct(net, X, y) / 1000.0;
     val_acc[shifts] = count_correct(net, X_val, y_val) / 10000.0;
-    BOOST_TEST_MESSAGE((shifts ? "shifts: " : "none:   ") << "training accuracy " << train_acc[shifts]
-                       << ", validation " << val_acc[shifts]);
+    BOOST_TEST_MESSAGE((shifts ? "shifts: " : "none:   ")
+                       << "training accuracy " << train_acc[shifts] << ", validation "
+                       << val_acc[shifts]);
   }
-  BOOST_TEST(train_acc[0] >= 0.98);                  // memorized
-  BOOST_TEST(train_acc[0] - val_acc[0] >= 0.10);     // a gap of over 10 points: overfitting
-  BOOST_TEST(val_acc[1] >= val_acc[0] + 0.01);       // shifts: at least a point better
+  BOOST_TEST(train_acc[0] >= 0.98);               // memorized
+  BOOST_TEST(train_acc[0] - val_acc[0] >= 0.10);  // a gap of over 10 points: overfitting
+  BOOST_TEST(val_acc[1] >= val_acc[0] + 0.01);    // shifts: at least a point better
   BOOST_TEST(train_acc[1] - val_acc[1] < train_acc[0] - val_acc[0]);  // and a smaller gap
 }

@@ -34,7 +34,7 @@ void naive_normal(Dense<T>& layer, course::Rng& rng) {
 template <class T>
 void nielsen_normal(Dense<T>& layer, course::Rng& rng) {
   course::fill_normal(layer.W, rng, 1.0 / std::sqrt(double(layer.n_in())));  // W ~ N(0, 1/n_in)
-  course::fill_normal(layer.b, rng, 1.0);                                     // b ~ N(0, 1)
+  course::fill_normal(layer.b, rng, 1.0);                                    // b ~ N(0, 1)
 }
 // [naive]
 
@@ -51,7 +51,8 @@ void glorot_uniform(Dense<T>& layer, course::Rng& rng) {
   layer.b.zeros();                            // b = 0
 }
 
-/// \brief Glorot and Bengio (2010), normal form: \f$ W_{jk} \sim N(0, 2/(n_{in} + n_{out})),\ b = 0 \f$.
+/// \brief Glorot and Bengio (2010), normal form: \f$ W_{jk} \sim N(0, 2/(n_{in} + n_{out})),\ b = 0
+/// \f$.
 template <class T>
 void glorot_normal(Dense<T>& layer, course::Rng& rng) {
   course::fill_normal(layer.W, rng, std::sqrt(2.0 / double(layer.n_in() + layer.n_out())));
@@ -67,7 +68,7 @@ void glorot_normal(Dense<T>& layer, course::Rng& rng) {
 template <class T>
 void he_normal(Dense<T>& layer, course::Rng& rng) {
   course::fill_normal(layer.W, rng, std::sqrt(2.0 / double(layer.n_in())));  // W ~ N(0, 2/n_in)
-  layer.b.zeros();                                                            // b = 0
+  layer.b.zeros();                                                           // b = 0
 }
 // [he]
 
@@ -82,8 +83,8 @@ template <class T>
 std::size_t initialize(Sequential<T>& net, const Initializer<T>& init, course::Rng& rng) {
   std::size_t n = 0;
   for (std::size_t l = 0; l < net.size(); ++l)
-    if (auto* dense = dynamic_cast<Dense<T>*>(&net.layer(l))) {
-      init(*dense, rng);
+    if (net.layer(l).kind() == "Dense") {
+      init(static_cast<Dense<T>&>(net.layer(l)), rng);
       ++n;
     }
   return n;

@@ -4,8 +4,8 @@
 ///
 /// Nielsen (chapter 5) measures \f$\lVert \partial L/\partial b^{(l)} \rVert\f$, the length of
 /// the bias gradient of hidden layer l, which equals \f$\lVert \delta^{(l)} \rVert\f$ summed
-/// over the batch; the probe reports it and the Frobenius norm of \f$\partial L/\partial W^{(l)}\f$.
-/// Omits: histograms of activations, and per-unit statistics.
+/// over the batch; the probe reports it and the Frobenius norm of \f$\partial L/\partial
+/// W^{(l)}\f$. Omits: histograms of activations, and per-unit statistics.
 #pragma once
 
 #include <string>
@@ -19,10 +19,10 @@ namespace mlp {
 
 /// The gradient size of one Dense layer.
 struct LayerGradientNorm {
-  std::size_t layer;     ///< index of the layer in the Sequential
-  std::string name;      ///< e.g. "Dense(784 -> 30)"
-  double db_norm;        ///< \f$\lVert \partial L/\partial b \rVert_2\f$
-  double dW_norm;        ///< \f$\lVert \partial L/\partial W \rVert_F\f$
+  std::size_t layer;  ///< index of the layer in the Sequential
+  std::string name;   ///< e.g. "Dense(784 -> 30)"
+  double db_norm;     ///< \f$\lVert \partial L/\partial b \rVert_2\f$
+  double dW_norm;     ///< \f$\lVert \partial L/\partial W \rVert_F\f$
 };
 
 // [probe]
@@ -32,10 +32,11 @@ template <class T>
 std::vector<LayerGradientNorm> gradient_norms(Sequential<T>& net) {
   std::vector<LayerGradientNorm> norms;
   for (std::size_t l = 0; l < net.size(); ++l)
-    if (const auto* dense = dynamic_cast<const Dense<T>*>(&net.layer(l)))
-      norms.push_back({l, dense->describe(),
-                       double(arma::norm(dense->db, 2)),        // ||dL/db||
-                       double(arma::norm(dense->dW, "fro"))});  // ||dL/dW||_F
+    if (net.layer(l).kind() == "Dense") {
+      const auto& dense = static_cast<const Dense<T>&>(net.layer(l));
+      norms.push_back({l, dense.describe(), double(arma::norm(dense.db, 2)),  // ||dL/db||
+                       double(arma::norm(dense.dW, "fro"))});                 // ||dL/dW||_F
+    }
   return norms;
 }
 

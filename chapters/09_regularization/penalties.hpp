@@ -22,16 +22,13 @@
 
 namespace mlp {
 
-/// \brief The weight matrices among a network's parameters: those whose name ends in "weight",
-/// such as "0.weight" (Dense's biases, "0.bias" ..., are left out).
+/// \brief The weight matrices among a network's parameters: those not marked `is_bias`, such as
+/// a Dense layer's W ("0.weight"); its b ("0.bias") is left out.
 template <class T>
 std::vector<Param<T>> weights_only(const std::vector<Param<T>>& params) {
   std::vector<Param<T>> weights;
-  const std::string suffix = "weight";
   for (const auto& p : params)
-    if (p.name.size() >= suffix.size() &&
-        p.name.compare(p.name.size() - suffix.size(), suffix.size(), suffix) == 0)
-      weights.push_back(p);
+    if (!p.is_bias) weights.push_back(p);
   return weights;
 }
 
@@ -44,7 +41,8 @@ class Penalty {
   /// \param n_ training-set size n (Nielsen's scaling: the penalty is \f$\lambda/n\f$ per weight)
   Penalty(std::vector<Param<T>> weights, double lambda_, arma::uword n_)
       : lambda(lambda_), n(n_), weights_(std::move(weights)) {
-    if (!(lambda >= 0)) throw course::UsageError("lambda must be >= 0, got " + std::to_string(lambda));
+    if (!(lambda >= 0))
+      throw course::UsageError("lambda must be >= 0, got " + std::to_string(lambda));
     if (n == 0) throw course::UsageError("the training-set size n must be at least 1");
   }
   virtual ~Penalty() = default;
@@ -67,8 +65,8 @@ class Penalty {
 /// \f[ \Omega(W) = \frac{\lambda}{2n} \sum_{w} w^2, \qquad
 ///     \frac{\partial \Omega}{\partial w} = \frac{\lambda}{n} w. \f]
 /// With plain SGD the update becomes
-/// \f$ w \leftarrow \left(1 - \frac{\eta\lambda}{n}\right) w - \eta \frac{\partial C_0}{\partial w} \f$:
-/// each step first shrinks ("decays") every weight by the factor \f$ 1 - \eta\lambda/n \f$.
+/// \f$ w \leftarrow \left(1 - \frac{\eta\lambda}{n}\right) w - \eta \frac{\partial C_0}{\partial w}
+/// \f$: each step first shrinks ("decays") every weight by the factor \f$ 1 - \eta\lambda/n \f$.
 template <class T>
 class L2Penalty : public Penalty<T> {
  public:
@@ -77,13 +75,15 @@ class L2Penalty : public Penalty<T> {
     double sum = 0;
     for (const auto& p : this->weights_)
       for (const T w : *p.value) sum += double(w) * double(w);  // summed in double
-    return this->lambda / (2.0 * double(this->n)) * sum;  // lambda/(2n) sum w^2
+    return this->lambda / (2.0 * double(this->n)) * sum;        // lambda/(2n) sum w^2
   }
   void add_gradient() override {
     const T c = static_cast<T>(this->lambda / double(this->n));
     for (auto& p : this->weights_) *p.grad += c * *p.value;  // dW += (lambda/n) W
   }
-  std::string describe() const override { return "L2 (lambda = " + std::to_string(this->lambda) + ")"; }
+  std::string describe() const override {
+    return "L2 (lambda = " + std::to_string(this->lambda) + ")";
+  }
 };
 // [l2]
 
@@ -102,13 +102,15 @@ class L1Penalty : public Penalty<T> {
     double sum = 0;
     for (const auto& p : this->weights_)
       for (const T w : *p.value) sum += std::abs(double(w));  // summed in double
-    return this->lambda / double(this->n) * sum;  // lambda/n sum |w|
+    return this->lambda / double(this->n) * sum;              // lambda/n sum |w|
   }
   void add_gradient() override {
     const T c = static_cast<T>(this->lambda / double(this->n));
     for (auto& p : this->weights_) *p.grad += c * arma::sign(*p.value);  // dW += (lambda/n) sign(W)
   }
-  std::string describe() const override { return "L1 (lambda = " + std::to_string(this->lambda) + ")"; }
+  std::string describe() const override {
+    return "L1 (lambda = " + std::to_string(this->lambda) + ")";
+  }
 };
 // [l1]
 
@@ -131,7 +133,7 @@ class Regularized : public Optimizer<T> {
   void step() override {
     penalty_.add_gradient();  // dW += dOmega/dW, for the weights only
     inner_.eta = this->eta;
-    inner_.step();            // the usual update, with the penalized gradient
+    inner_.step();  // the usual update, with the penalized gradient
   }
 
  private:
