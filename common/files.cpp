@@ -73,6 +73,7 @@ void remove_pending_file_on_signals() {
   std::signal(SIGTERM, remove_pending_and_exit);
 }
 
+// [write_file_atomic]
 void write_file_atomic(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp";
   PendingFile pending(tmp);
@@ -97,5 +98,6 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     throw Error(path + ": cannot rename " + tmp + " into place");
   }
 }
+// [write_file_atomic]
 
 }  // namespace course

@@ -6,9 +6,13 @@ course_expect_error(10 architecture NAME zero_eta CODE 2
   REGEX "^ch10_architecture: error: --eta: must be a number > 0, found 0 \\(see --help\\)$" ARGS --eta 0)
 course_expect_error(10 architecture NAME one_fold CODE 2
   REGEX "^ch10_architecture: error: --folds: .* \\(see --help\\)$" ARGS --folds 1)
+# Comma lists are CLI11's (chapter.list): each item is converted and range-checked.
 course_expect_error(10 architecture NAME bad_widths CODE 2
-  REGEX "^ch10_architecture: error: --widths: expected a list like 16,64,256 \\(each 1..100000\\), found '16,,64' \\(see --help\\)$"
-  ARGS --widths 16,,64 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch10_bad)
+  REGEX "^ch10_architecture: error: --widths: Value x not in range 1 to 100000 \\(see --help\\)$"
+  ARGS --widths 16,x,64 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch10_bad)
+course_expect_error(10 architecture NAME depth_out_of_range CODE 2
+  REGEX "^ch10_architecture: error: --depths: Value 11 not in range 1 to 10 \\(see --help\\)$"
+  ARGS --depths 1,11 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch10_bad)
 course_expect_error(10 architecture NAME eta_range_reversed CODE 2
   REGEX "^ch10_architecture: error: --eta-min must not exceed --eta-max \\(see --help\\)$"
   ARGS --eta-min 0.1 --eta-max 0.01 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch10_bad)

@@ -1,13 +1,12 @@
 // Chapter 10 tests: stratified folds are disjoint, cover every example and keep the class
 // proportions; the parameter-count formula equals Sequential::n_params() for several shapes;
-// the L2 wrapper by hand and by gradient check; the standard error, the selection rule and the
-// cross-validation summary by hand; log-uniform sampling; a cross-validation smoke test on
-// iris; the random search reproduced from its seed; bad arguments; and one MNIST check (a wider
-// network scores higher on the validation images).
+// chapter 09's L2 penalty at this chapter's lambda scale, by hand and by gradient check; the
+// standard error, the selection rule and the cross-validation summary by hand; log-uniform
+// sampling; a cross-validation smoke test on iris; the random search reproduced from its seed; bad
+// arguments; and one MNIST check (a wider network scores higher on the validation images).
 #define BOOST_TEST_MODULE ch10_architecture
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <set>
 
@@ -36,9 +35,11 @@ void check_partition(const std::vector<course::Split>& folds, arma::uword n) {
       ++seen[i];
       in_fold[i] = 1;
     }
-    for (auto i : s.train) BOOST_TEST(in_fold[i] == 0, "fold " << f << ": example " << i << " in both parts");
+    for (auto i : s.train)
+      BOOST_TEST(in_fold[i] == 0, "fold " << f << ": example " << i << " in both parts");
   }
-  for (arma::uword i = 0; i < n; ++i) BOOST_TEST(seen[i] == 1, "example " << i << " held out " << seen[i] << " times");
+  for (arma::uword i = 0; i < n; ++i)
+    BOOST_TEST(seen[i] == 1, "example " << i << " held out " << seen[i] << " times");
 }
 
 /// A test-only optimizer that records the gradients it is handed and changes nothing.
@@ -130,13 +131,13 @@ BOOST_AUTO_TEST_CASE(parameter_formula_equals_the_built_networks_count) {
     arma::uword expected;
   };
   const std::vector<Case> cases = {
-      {{784, 10}, 7850},                     // no hidden layer: (784 + 1) 10
-      {{1, 1, 1}, 4},                        // 2 + 2
-      {{4, 8, 3}, 67},                       // 5*8 + 9*3 = 40 + 27
-      {{784, 30, 10}, 23860},                // Nielsen's network: 23550 + 310
-      {{784, 256, 128, 10}, 235146},         // 200960 + 32896 + 1290
-      {{784, 16, 16, 16, 10}, 13274},        // 12560 + 272 + 272 + 170
-      {{784, 1024, 1024, 1024, 10}, 2913290} // 803840 + 2 * 1049600 + 10250
+      {{784, 10}, 7850},                      // no hidden layer: (784 + 1) 10
+      {{1, 1, 1}, 4},                         // 2 + 2
+      {{4, 8, 3}, 67},                        // 5*8 + 9*3 = 40 + 27
+      {{784, 30, 10}, 23860},                 // Nielsen's network: 23550 + 310
+      {{784, 256, 128, 10}, 235146},          // 200960 + 32896 + 1290
+      {{784, 16, 16, 16, 10}, 13274},         // 12560 + 272 + 272 + 170
+      {{784, 1024, 1024, 1024, 10}, 2913290}  // 803840 + 2 * 1049600 + 10250
   };
   for (const auto& c : cases) {
     course::Rng rng(1);
@@ -154,8 +155,9 @@ BOOST_AUTO_TEST_CASE(uniform_sizes_and_their_name) {
   BOOST_TEST(describe(uniform_sizes(4, 8, 1, 3)) == "4-8-3");
   course::Rng rng(3);
   Sequential<float> net = build_mlp<float>(s, rng);
-  BOOST_TEST(net.describe() == "Dense(784 -> 256) -> ReLU -> Dense(256 -> 256) -> ReLU -> "
-                               "Dense(256 -> 256) -> ReLU -> Dense(256 -> 10)");
+  BOOST_TEST(net.describe() ==
+             "Dense(784 -> 256) -> ReLU -> Dense(256 -> 256) -> ReLU -> "
+             "Dense(256 -> 256) -> ReLU -> Dense(256 -> 10)");
   const arma::fmat X(784, 3, arma::fill::randu);
   const arma::fmat& Z = net.forward(X);
   BOOST_TEST(Z.n_rows == 10u);
@@ -165,13 +167,18 @@ BOOST_AUTO_TEST_CASE(uniform_sizes_and_their_name) {
 // ---------------------------------------------------------------------------------------------
 // 2. Small cases by hand (the lesson quotes these numbers).
 
-// SGD with eta 0.5 wrapped by lambda 0.1: W = (1, -2), dW = (0.3, 0.1) -> dW + lambda W = (0.4, -0.1)
-// -> W = (0.8, -1.95); the bias b = 0.5 with db = 0.2 takes a plain step to 0.4.
+// SGD with eta 0.5 and chapter 09's L2 penalty at this chapter's lambda 0.1 (per example; chapter
+// 09's lambda is n = 1000 times that, 100): W = (1, -2), dW = (0.3, 0.1) -> dW + lambda W =
+// (0.4, -0.1) -> W = (0.8, -1.95); the bias b = 0.5 with db = 0.2 takes a plain step to 0.4.
 BOOST_AUTO_TEST_CASE(l2_adds_lambda_w_to_the_weights_only_by_hand) {
   arma::mat W = {{1.0, -2.0}}, dW = {{0.3, 0.1}}, b = {0.5}, db = {0.2};
-  std::vector<Param<double>> params = {{"0.weight", &W, &dW}, {"0.bias", &b, &db}};
+  std::vector<Param<double>> params = {{"0.weight", &W, &dW, false}, {"0.bias", &b, &db, true}};
   SGD<double> sgd(params, 0.5);
-  WithL2<double> opt(sgd, 0.1);
+  L2Penalty<double> l2 = l2_per_example(params, 0.1, 1000);
+  BOOST_TEST(l2.lambda == 100.0, tt::tolerance(1e-15));  // chapter 09's lambda = n lambda
+  BOOST_TEST(l2.weights().size() == 1u);                 // the bias is not penalized
+  BOOST_TEST(l2.value() == 0.25, tt::tolerance(1e-15));  // lambda/2 (1^2 + 2^2)
+  Regularized<double> opt(sgd, l2);
   BOOST_TEST(opt.eta == 0.5);
   opt.step();
   BOOST_TEST(W(0, 0) == 0.8, tt::tolerance(1e-15));
@@ -180,7 +187,7 @@ BOOST_AUTO_TEST_CASE(l2_adds_lambda_w_to_the_weights_only_by_hand) {
   BOOST_TEST(db(0, 0) == 0.2);  // the bias gradient is not touched
   opt.eta = 0.1;                // the wrapper's eta is the one used
   dW.zeros();
-  opt.step();                   // W -= 0.1 * 0.1 * W: W = 0.99 (0.8, -1.95)
+  opt.step();  // W -= 0.1 * 0.1 * W: W = 0.99 (0.8, -1.95)
   BOOST_TEST(sgd.eta == 0.1);
   BOOST_TEST(W(0, 0) == 0.792, tt::tolerance(1e-14));
   BOOST_TEST(W(0, 1) == -1.9305, tt::tolerance(1e-14));
@@ -221,8 +228,9 @@ BOOST_AUTO_TEST_CASE(cross_validation_summary_by_hand) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. Gradient check: the wrapper's gradient dW + lambda W is the derivative of
-// L + lambda/2 sum ||W||^2 (double precision, through a whole 3-4-4-2 ReLU network).
+// 3. Gradient check: the penalized gradient dW + lambda W that fit() hands Adam (chapter 09's L2
+// at lambda_09 = n lambda) is the derivative of L + lambda/2 sum ||W||^2 (double precision,
+// through a whole 3-4-4-2 ReLU network).
 BOOST_AUTO_TEST_CASE(l2_gradient_matches_the_penalized_loss_numerically) {
   course::Rng rng(11);
   Sequential<double> net = build_mlp<double>({3, 4, 4, 2}, rng);
@@ -234,14 +242,15 @@ BOOST_AUTO_TEST_CASE(l2_gradient_matches_the_penalized_loss_numerically) {
   auto params = net.params();
   auto total_loss = [&] {
     double penalty = 0;
-    for (const auto& p : params)
-      if (WithL2<double>::is_weight(p)) penalty += 0.5 * lambda * arma::accu(arma::square(*p.value));
+    for (const auto& p : weights_only(params))
+      penalty += 0.5 * lambda * arma::accu(arma::square(*p.value));
     return ce.forward(net.forward(X), Y) + penalty;  // L + lambda/2 sum ||W||^2
   };
   total_loss();
   net.backward(ce.backward());
   RecordGradients<double> record(params);
-  WithL2<double> opt(record, lambda);
+  L2Penalty<double> l2 = l2_per_example(params, lambda, X.n_cols);
+  Regularized<double> opt(record, l2);
   opt.step();  // record.grads = dL/dW + lambda W (weights), dL/db (biases)
   BOOST_TEST(record.grads.size() == 6u);
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -260,15 +269,17 @@ BOOST_AUTO_TEST_CASE(cross_validated_4_8_3_scores_above_93_percent_on_iris) {
   course::Rng rng(42);
   const auto folds = stratified_kfold(iris.labels, 5, rng);
   std::uint64_t seed = 100;
-  const Recipe recipe{100, 16, 0.01, 0.0};
+  const FitRecipe recipe{100, 16, 0.01, 0.0};
   const CvScores s = cross_validate(folds, [&](const course::Split& split) {
     course::StandardScaler<arma::mat> scaler;
     scaler.fit(iris.X.cols(split.train));
-    const arma::fmat X_tr = arma::conv_to<arma::fmat>::from(scaler.transform(iris.X.cols(split.train)));
-    const arma::fmat X_te = arma::conv_to<arma::fmat>::from(scaler.transform(iris.X.cols(split.test)));
+    const arma::fmat X_tr =
+        arma::conv_to<arma::fmat>::from(scaler.transform(iris.X.cols(split.train)));
+    const arma::fmat X_te =
+        arma::conv_to<arma::fmat>::from(scaler.transform(iris.X.cols(split.test)));
     const arma::fmat Y_tr = course::one_hot<arma::fmat>(iris.labels.elem(split.train), 3);
-    auto net = fit<float>({4, 8, 3}, recipe, X_tr, Y_tr, seed++);
-    return accuracy(net, X_te, arma::uvec(iris.labels.elem(split.test)));
+    auto fitted = fit<float>({4, 8, 3}, recipe, X_tr, Y_tr, seed++);
+    return accuracy(fitted.net, X_te, arma::uvec(iris.labels.elem(split.test)));
   });
   BOOST_TEST_MESSAGE("4-8-3, 5 folds: mean " << s.mean << ", sd " << s.sd);
   BOOST_TEST(s.scores.size() == 5u);
@@ -277,11 +288,9 @@ BOOST_AUTO_TEST_CASE(cross_validated_4_8_3_scores_above_93_percent_on_iris) {
 
 BOOST_AUTO_TEST_CASE(fit_reports_divergence_instead_of_throwing) {
   const IrisSplit d = iris_split(1);
-  FitReport report;
-  auto net = fit<float>({4, 8, 3}, Recipe{3, 16, 1e30, 0.0}, d.X_train, d.Y_train, 1, &report);
+  const auto report = fit<float>({4, 8, 3}, FitRecipe{3, 16, 1e30, 0.0}, d.X_train, d.Y_train, 1);
   BOOST_TEST(report.diverged);
-  FitReport ok;
-  fit<float>({4, 8, 3}, Recipe{3, 16, 0.01, 0.0}, d.X_train, d.Y_train, 1, &ok);
+  const auto ok = fit<float>({4, 8, 3}, FitRecipe{3, 16, 0.01, 0.0}, d.X_train, d.Y_train, 1);
   BOOST_TEST(!ok.diverged);
   BOOST_TEST(std::isfinite(ok.final_loss));
 }
@@ -299,7 +308,8 @@ BOOST_AUTO_TEST_CASE(log_uniform_is_uniform_in_the_exponent) {
     BOOST_TEST_REQUIRE((x >= 1e-4 * (1 - 1e-12) && x < 1e-1 * (1 + 1e-12)), "draw " << x);
     ++decade[std::min(2, int(std::floor(std::log10(x) + 4)))];
   }
-  for (int k = 0; k < 3; ++k) BOOST_TEST(std::abs(decade[k] / double(n) - 1.0 / 3) < 0.02, "decade " << k);
+  for (int k = 0; k < 3; ++k)
+    BOOST_TEST(std::abs(decade[k] / double(n) - 1.0 / 3) < 0.02, "decade " << k);
 }
 
 BOOST_AUTO_TEST_CASE(trials_come_from_the_space) {
@@ -324,11 +334,14 @@ BOOST_AUTO_TEST_CASE(random_search_is_reproducible_for_a_seed) {
   const IrisSplit d = iris_split(2);
   const SearchSpace space{1e-3, 1e-1, {2, 4, 8, 16}, 1e-6, 1e-2};
   auto evaluate = [&](const Trial& t) {
-    auto net = fit<float>({4, t.width, 3}, Recipe{30, 16, t.eta, t.lambda}, d.X_train, d.Y_train, t.seed);
+    auto net = fit<float>({4, t.width, 3}, FitRecipe{30, 16, t.eta, t.lambda}, d.X_train, d.Y_train,
+                          t.seed)
+                   .net;
     // The held-out loss is a finer score than the accuracy: it differs between nearly any two runs.
     SoftmaxCrossEntropy<float> ce;
     net.set_training(false);
-    return -double(ce.forward(net.forward(d.X_test), course::one_hot<arma::fmat>(d.labels_test, 3)));
+    return -double(
+        ce.forward(net.forward(d.X_test), course::one_hot<arma::fmat>(d.labels_test, 3)));
   };
   course::Rng r1(7), r2(7), r3(8);
   const auto a = random_search(space, 4, r1, evaluate);
@@ -345,9 +358,11 @@ BOOST_AUTO_TEST_CASE(random_search_is_reproducible_for_a_seed) {
   // In reverse order, from the sampled trials alone: the same scores.
   course::Rng r4(7);
   auto trials = sample_trials(space, 4, r4);
-  for (std::size_t i = 4; i-- > 0;) BOOST_TEST(evaluate(trials[i]) == a[i].score, "trial " << i << " reversed");
+  for (std::size_t i = 4; i-- > 0;)
+    BOOST_TEST(evaluate(trials[i]) == a[i].score, "trial " << i << " reversed");
   bool differ = false;
-  for (std::size_t i = 0; i < 4; ++i) differ = differ || c[i].eta != a[i].eta || c[i].score != a[i].score;
+  for (std::size_t i = 0; i < 4; ++i)
+    differ = differ || c[i].eta != a[i].eta || c[i].score != a[i].score;
   BOOST_TEST(differ, "seeds 7 and 8 gave the same search");
 }
 
@@ -361,13 +376,17 @@ BOOST_AUTO_TEST_CASE(bad_arguments_are_usage_errors) {
   BOOST_CHECK_THROW(count_parameters({784}), course::UsageError);
   BOOST_CHECK_THROW(smallest_within({}, 0.1), course::UsageError);
   BOOST_CHECK_THROW(best_trial({}), course::UsageError);
-  BOOST_CHECK_THROW(sample_trials(SearchSpace{1e-2, 1e-3, {8}, 1e-6, 1e-2}, 3, rng), course::UsageError);
-  BOOST_CHECK_THROW(sample_trials(SearchSpace{1e-3, 1e-2, {}, 1e-6, 1e-2}, 3, rng), course::UsageError);
-  BOOST_CHECK_THROW(sample_trials(SearchSpace{1e-3, 1e-2, {8}, 0.0, 1e-2}, 3, rng), course::UsageError);
+  BOOST_CHECK_THROW(sample_trials(SearchSpace{1e-2, 1e-3, {8}, 1e-6, 1e-2}, 3, rng),
+                    course::UsageError);
+  BOOST_CHECK_THROW(sample_trials(SearchSpace{1e-3, 1e-2, {}, 1e-6, 1e-2}, 3, rng),
+                    course::UsageError);
+  BOOST_CHECK_THROW(sample_trials(SearchSpace{1e-3, 1e-2, {8}, 0.0, 1e-2}, 3, rng),
+                    course::UsageError);
   try {
     stratified_kfold(labels, 5, rng);
   } catch (const course::UsageError& e) {
-    BOOST_TEST(std::string(e.what()) == "stratified k-fold needs 2 <= k <= 4 (the number of examples), got k = 5");
+    BOOST_TEST(std::string(e.what()) ==
+               "stratified k-fold needs 2 <= k <= 4 (the number of examples), got k = 5");
   }
 }
 
@@ -380,10 +399,11 @@ BOOST_AUTO_TEST_CASE(a_wider_network_scores_higher_on_validation_needs_mnist) {
   const arma::fmat Y = course::one_hot<arma::fmat>(all.labels.subvec(0, 1999), 10);
   const arma::fmat X_val = all.X.cols(50000, 51999);
   const arma::uvec labels_val = all.labels.subvec(50000, 51999);
-  const Recipe recipe{2, 32, 1e-3, 0.0};
-  auto narrow = fit<float>(uniform_sizes(784, 8, 1, 10), recipe, X, Y, 42);
-  auto wide = fit<float>(uniform_sizes(784, 128, 1, 10), recipe, X, Y, 42);
-  const double a_narrow = accuracy(narrow, X_val, labels_val), a_wide = accuracy(wide, X_val, labels_val);
+  const FitRecipe recipe{2, 32, 1e-3, 0.0};
+  auto narrow = fit<float>(uniform_sizes(784, 8, 1, 10), recipe, X, Y, 42).net;
+  auto wide = fit<float>(uniform_sizes(784, 128, 1, 10), recipe, X, Y, 42).net;
+  const double a_narrow = accuracy(narrow, X_val, labels_val),
+               a_wide = accuracy(wide, X_val, labels_val);
   BOOST_TEST_MESSAGE("validation: 784-8-10 " << a_narrow << ", 784-128-10 " << a_wide);
   BOOST_TEST(a_wide > a_narrow + 0.03);
   BOOST_TEST(a_wide >= 0.85);

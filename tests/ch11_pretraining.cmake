@@ -38,3 +38,18 @@ set_tests_properties(ch11_pretraining.load_shipped_needs_mnist PROPERTIES LABELS
 add_test(NAME ch11_pretraining.shipped_sha256 COMMAND sha256sum --check mnist04_mlp.safetensors.sha256
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/chapters/11_pretraining/pretrained)
 set_tests_properties(ch11_pretraining.shipped_sha256 PROPERTIES LABELS ch11)
+# Special and oversized files are refused with one line naming the file (/dev/zero used to end in
+# std::bad_alloc); the oversized file is sparse (no disk space), made by a setup test.
+course_expect_error(11 pretraining NAME checkpoint_is_a_device CODE 1
+  REGEX "^ch11_pretraining: error: /dev/zero: is not a regular file \\(a device or a pipe\\?\\), expected a safetensors checkpoint$"
+  ARGS --load /dev/zero --no-plots --out ${ch11_out})
+add_test(NAME ch11_pretraining.make_oversized_checkpoint
+  COMMAND sh -c "mkdir -p test_output && truncate -s 300M test_output/oversized.safetensors"
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+set_tests_properties(ch11_pretraining.make_oversized_checkpoint PROPERTIES LABELS ch11
+  FIXTURES_SETUP oversized_checkpoint)
+course_expect_error(11 pretraining NAME checkpoint_too_large CODE 1
+  REGEX "^ch11_pretraining: error: .*/oversized.safetensors: 314572800 bytes, more than the 268435456 expected of a safetensors checkpoint$"
+  ARGS --load ${CMAKE_BINARY_DIR}/test_output/oversized.safetensors --no-plots --out ${ch11_out})
+set_tests_properties(ch11_pretraining.error.checkpoint_too_large PROPERTIES
+  FIXTURES_REQUIRED oversized_checkpoint)

@@ -21,6 +21,12 @@ course_expect_error(12 fine_tuning NAME missing_checkpoint CODE 1
 course_expect_error(12 fine_tuning NAME truncated_checkpoint CODE 1
   REGEX "^ch12_fine_tuning: error: .*/truncated.safetensors: tensor '2.weight': data_offsets \\[72, 104\\] reach past the end of the file .*$"
   ARGS --pretrained ${ch12_fixtures}/truncated.safetensors --no-plots --out ${ch12_out})
+course_expect_error(12 fine_tuning NAME checkpoint_is_a_device CODE 1
+  REGEX "^ch12_fine_tuning: error: /dev/zero: is not a regular file \\(a device or a pipe\\?\\), expected a safetensors checkpoint$"
+  ARGS --pretrained /dev/zero --no-plots --out ${ch12_out})
+course_expect_error(12 fine_tuning NAME checkpoint_too_large CODE 1
+  REGEX "^ch12_fine_tuning: error: .*/oversized.safetensors: 314572800 bytes, more than the 268435456 expected of a safetensors checkpoint$"
+  ARGS --pretrained ${CMAKE_BINARY_DIR}/test_output/oversized.safetensors --no-plots --out ${ch12_out})
 course_expect_error(12 fine_tuning NAME checkpoint_with_3_inputs CODE 1
   REGEX "^ch12_fine_tuning: error: .*/tiny_torch_mlp.safetensors: the network takes 3 inputs; MNIST images have 784 pixels$"
   ARGS --pretrained ${ch12_fixtures}/tiny_torch_mlp.safetensors --no-plots --out ${ch12_out})
@@ -36,3 +42,8 @@ add_test(NAME ch12_fine_tuning.run_needs_mnist COMMAND ch12_fine_tuning --no-plo
   --out ${CMAKE_BINARY_DIR}/test_output/ch12_fine_tuning)
 set_tests_properties(ch12_fine_tuning.run_needs_mnist PROPERTIES LABELS ch12
   PASS_REGULAR_EXPRESSION "digits 5-9, k = 100: fine-tune 9[1-9]\\.[0-9][0-9]% vs scratch")
+# The oversized file is made by chapter 11's setup test (a sparse file: no disk space).
+if(TEST ch11_pretraining.make_oversized_checkpoint)
+  set_tests_properties(ch12_fine_tuning.error.checkpoint_too_large PROPERTIES
+    FIXTURES_REQUIRED oversized_checkpoint)
+endif()

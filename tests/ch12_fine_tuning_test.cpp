@@ -5,24 +5,23 @@
 // body and at 91% or more with 100 labels per class.
 #define BOOST_TEST_MODULE ch12_fine_tuning
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 
 #include "chapters/06_mlp/activations.hpp"
 #include "chapters/11_pretraining/checkpoint.hpp"
 #include "chapters/12_fine_tuning/methods.hpp"
 #include "chapters/12_fine_tuning/param_groups.hpp"
 #include "chapters/12_fine_tuning/task.hpp"
+#include "tests/support/error_of.hpp"
 
 using namespace mlp;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kShipped = default_pretrained_file();
+const std::string kShipped = shipped_checkpoint();  // chapter 11's 784-128-64-5
 const std::string kTiny = COURSE_FIXTURES_DIR "/ch11_safetensors/tiny_torch_mlp.safetensors";
 
 /// A fresh folder for this test's files (under the build folder, the tests' working directory).
@@ -36,16 +35,6 @@ std::string scratch_dir(const std::string& test) {
 bool same_bits(const arma::fmat& a, const arma::fmat& b) {
   return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
          std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(float)) == 0;
-}
-
-/// The message of the course::Error that `f` throws ("" if none).
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const course::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 /// Copies of the body's parameter values, to compare after training.
@@ -72,15 +61,16 @@ BOOST_AUTO_TEST_CASE(few_shot_indices_take_k_per_class_fixed_by_k_and_subset_see
   const arma::uvec a = few_shot_indices(labels, 3, 4, 7);
   BOOST_TEST(a.n_elem == 12u);
   for (arma::uword c = 0; c < 3; ++c) BOOST_TEST(arma::accu(labels.elem(a) == c) == 4u);
-  BOOST_TEST(a.is_sorted());                                          // in file order
-  BOOST_TEST(arma::accu(arma::unique(a) != a) == 0u);                 // no repeats
-  BOOST_TEST(arma::all(a == few_shot_indices(labels, 3, 4, 7)));      // same (k, seed): same images
-  BOOST_TEST(!arma::all(a == few_shot_indices(labels, 3, 4, 8)));     // another seed: others
+  BOOST_TEST(a.is_sorted());                                       // in file order
+  BOOST_TEST(arma::accu(arma::unique(a) != a) == 0u);              // no repeats
+  BOOST_TEST(arma::all(a == few_shot_indices(labels, 3, 4, 7)));   // same (k, seed): same images
+  BOOST_TEST(!arma::all(a == few_shot_indices(labels, 3, 4, 8)));  // another seed: others
 }
 
 BOOST_AUTO_TEST_CASE(a_smaller_k_subset_lies_inside_the_larger_one_of_the_same_seed) {
   const arma::uvec labels = cyclic_labels();
-  const arma::uvec small = few_shot_indices(labels, 3, 2, 5), large = few_shot_indices(labels, 3, 10, 5);
+  const arma::uvec small = few_shot_indices(labels, 3, 2, 5),
+                   large = few_shot_indices(labels, 3, 10, 5);
   for (const arma::uword i : small) BOOST_TEST(arma::any(large == i), "image " << i);
   // k = 20 takes every image of every class.
   BOOST_TEST(arma::all(few_shot_indices(labels, 3, 20, 5) == arma::regspace<arma::uvec>(0, 59)));
@@ -121,21 +111,21 @@ BOOST_AUTO_TEST_CASE(the_new_head_has_the_new_shape_and_the_body_the_files_bits)
   BOOST_TEST(tn.head().W.n_rows == 10u);  // W: (10 x 64)
   BOOST_TEST(tn.head().W.n_cols == 64u);
   BOOST_TEST(tn.head().b.n_rows == 10u);
-  BOOST_TEST(arma::all(arma::vectorise(tn.head().b) == 0.0f));  // He: b = 0
-  for (std::size_t l : {0u, 2u}) {
-    auto& mine = dynamic_cast<Dense<float>&>(tn.net.layer(l));
-    auto& theirs = dynamic_cast<Dense<float>&>(file.net.layer(l));
-    BOOST_TEST(same_bits(mine.W, theirs.W), "layer " << l);
-    BOOST_TEST(same_bits(mine.b, theirs.b), "layer " << l);
+  BOOST_TEST(arma::all(arma::vectorise(tn.head().b) == 0.0f));     // He: b = 0
+  const auto mine = tn.body_params(), theirs = file.net.params();  // 0.weight ... 2.bias
+  BOOST_REQUIRE(mine.size() == 4u);
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    BOOST_TEST(mine[i].name == theirs[i].name);
+    BOOST_TEST(same_bits(*mine[i].value, *theirs[i].value), mine[i].name);
   }
   BOOST_TEST(tn.body_params().size() == 4u);
   BOOST_TEST(tn.head_params().size() == 2u);
   BOOST_TEST(tn.head_params()[0].name == "4.weight");
   // A 5-class head has the old head's shape but not its values: it is new.
   TransferNet<float> five = load_with_new_head<float>(kShipped, 5, rng);
-  const auto& old_head = dynamic_cast<Dense<float>&>(file.net.layer(4));
+  const arma::fmat& old_head_W = *file.net.params()[4].value;  // 4.weight
   BOOST_TEST(five.head().W.n_rows == 5u);
-  BOOST_TEST(!same_bits(five.head().W, old_head.W));
+  BOOST_TEST(!same_bits(five.head().W, old_head_W));
 }
 
 BOOST_AUTO_TEST_CASE(a_pytorch_file_without_layers_metadata_gets_the_default_activation) {
@@ -149,7 +139,8 @@ BOOST_AUTO_TEST_CASE(a_pytorch_file_without_layers_metadata_gets_the_default_act
   const arma::fmat x = arma::fvec{1, 2, 3};  // (3 x 1): one example
   arma::fmat h = relu.net.layer(1).forward(relu.net.layer(0).forward(x));
   const arma::fvec want = {0.61f, 0.0f, 3.63f, 2.36f};
-  for (arma::uword j = 0; j < 4; ++j) BOOST_TEST(h(j, 0) == want[j], boost::test_tools::tolerance(1e-6f));
+  for (arma::uword j = 0; j < 4; ++j)
+    BOOST_TEST(h(j, 0) == want[j], boost::test_tools::tolerance(1e-6f));
   // Told Tanh instead, the same tensors give tanh(-0.42) < 0 where ReLU gave 0.
   TransferNet<float> tanh_net = load_with_new_head<float>(kTiny, 3, rng, "Tanh");
   BOOST_TEST(tanh_net.layers == "Dense,Tanh");
@@ -167,7 +158,8 @@ BOOST_AUTO_TEST_CASE(the_shipped_file_without_its_metadata_loads_the_same_body) 
   BOOST_TEST(b.activations_from == "default (ReLU)");
   BOOST_TEST(a.net.describe() == b.net.describe());
   const auto pa = a.net.params(), pb = b.net.params();
-  for (std::size_t i = 0; i < pa.size(); ++i) BOOST_TEST(same_bits(*pa[i].value, *pb[i].value), pa[i].name);
+  for (std::size_t i = 0; i < pa.size(); ++i)
+    BOOST_TEST(same_bits(*pa[i].value, *pb[i].value), pa[i].name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,10 +172,9 @@ BOOST_AUTO_TEST_CASE(each_group_steps_at_its_fraction_of_eta) {
   arma::fmat g_head(1, 1), g_body(1, 1);
   g_head.fill(2);
   g_body.fill(2);
-  GroupOptimizer<float> opt({{{{"body", &body, &g_body}}, 0.1, "body"}, {{{"head", &head, &g_head}}, 1.0, "head"}},
-                            0.5, [](std::vector<Param<float>> p) {
-                              return std::make_unique<SGD<float>>(std::move(p), 0.0);
-                            });
+  GroupOptimizer<float> opt(
+      {{{{"body", &body, &g_body}}, 0.1, "body"}, {{{"head", &head, &g_head}}, 1.0, "head"}}, 0.5,
+      [](std::vector<Param<float>> p) { return std::make_unique<SGD<float>>(std::move(p), 0.0); });
   opt.step();
   BOOST_TEST(head(0, 0) == 0.0f, boost::test_tools::tolerance(1e-7f));
   BOOST_TEST(body(0, 0) == 0.9f, boost::test_tools::tolerance(1e-7f));
@@ -201,15 +192,18 @@ BOOST_AUTO_TEST_CASE(a_parameter_in_two_groups_is_refused) {
   const Param<float> p{"w", &w, &g};
   BOOST_CHECK_EXCEPTION(
       GroupOptimizer<float>({{{p}, 1.0, "a"}, {{p}, 0.1, "b"}}, 0.1,
-                            [](std::vector<Param<float>> q) { return std::make_unique<SGD<float>>(std::move(q), 0.1); }),
-      course::UsageError,
-      [](const course::UsageError& e) { return std::string(e.what()) == "parameter 'w' is in two parameter groups"; });
+                            [](std::vector<Param<float>> q) {
+                              return std::make_unique<SGD<float>>(std::move(q), 0.1);
+                            }),
+      course::UsageError, [](const course::UsageError& e) {
+        return std::string(e.what()) == "parameter 'w' is in two parameter groups";
+      });
 }
 
 BOOST_AUTO_TEST_CASE(each_method_hands_the_optimizer_what_its_table_row_says) {
   course::Rng rng(2);
   TransferNet<float> tn = load_with_new_head<float>(kShipped, 5, rng);
-  const Recipe r;
+  const FewShotRecipe r;
   auto names = [](const std::vector<ParamGroup<float>>& groups) {
     std::string s;
     for (const auto& g : groups) {
@@ -227,18 +221,19 @@ BOOST_AUTO_TEST_CASE(each_method_hands_the_optimizer_what_its_table_row_says) {
   // 1/2.6 = 0.3846, 1/2.6^2 = 0.1479: each Dense layer down learns 2.6 times slower.
   BOOST_TEST(names(param_groups(tn, Method::Discriminative, r)) ==
              "[1.0000: 4.weight 4.bias][0.3846: 2.weight 2.bias][0.1479: 0.weight 0.bias]");
-  BOOST_TEST(names(param_groups(tn, Method::GradualUnfreezing, r, 0)) == "[1.0000: 4.weight 4.bias]");
+  BOOST_TEST(names(param_groups(tn, Method::GradualUnfreezing, r, 0)) ==
+             "[1.0000: 4.weight 4.bias]");
   BOOST_TEST(names(param_groups(tn, Method::GradualUnfreezing, r, 1)) ==
              "[1.0000: 4.weight 4.bias][0.3846: 2.weight 2.bias]");
   BOOST_TEST(dense_layers(tn) == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(the_recipe_gives_tiny_sets_more_epochs) {
-  const Recipe r;  // batch 32, at least 20 epochs and 400 updates
-  BOOST_TEST(r.epochs(50) == 200u);    // k = 10: 2 updates per epoch
-  BOOST_TEST(r.epochs(250) == 50u);    // k = 50: 8 per epoch
-  BOOST_TEST(r.epochs(500) == 25u);    // k = 100: 16 per epoch
-  BOOST_TEST(r.epochs(2500) == 20u);   // k = 500: 79 per epoch, 1,580 updates
+  const FewShotRecipe r;              // batch 32, at least 20 epochs and 400 updates
+  BOOST_TEST(r.epochs(50) == 200u);   // k = 10: 2 updates per epoch
+  BOOST_TEST(r.epochs(250) == 50u);   // k = 50: 8 per epoch
+  BOOST_TEST(r.epochs(500) == 25u);   // k = 100: 16 per epoch
+  BOOST_TEST(r.epochs(2500) == 20u);  // k = 500: 79 per epoch, 1,580 updates
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +246,7 @@ BOOST_AUTO_TEST_CASE(frozen_parameters_are_bit_identical_after_training) {
   course::fill_uniform(X, rng, 0.0, 1.0);
   arma::uvec labels(40);
   for (arma::uword i = 0; i < 40; ++i) labels[i] = i % 4;
-  Recipe r;
+  FewShotRecipe r;
   r.min_steps = 30;
   r.min_epochs = 1;
 
@@ -262,7 +257,8 @@ BOOST_AUTO_TEST_CASE(frozen_parameters_are_bit_identical_after_training) {
   BOOST_TEST(report.steps == 30u);
   BOOST_TEST(report.trainable == 64u * 4u + 4u);  // the head only
   const auto body = probe.body_params();
-  for (std::size_t i = 0; i < body.size(); ++i) BOOST_TEST(same_bits(*body[i].value, body_before[i]), body[i].name);
+  for (std::size_t i = 0; i < body.size(); ++i)
+    BOOST_TEST(same_bits(*body[i].value, body_before[i]), body[i].name);
   BOOST_TEST(!same_bits(probe.head().W, head_before));  // the head did learn
 
   // Fine-tuning moves the body (a control: the comparison above can fail).
@@ -282,9 +278,9 @@ BOOST_AUTO_TEST_CASE(fine_tuning_beats_the_untouched_body_with_a_random_head_nee
   const course::ImageSet train_set = few_shot_subset(digits, 10, 0);  // 50 images
   course::Rng rng(42);
   TransferNet<float> tn = make_network<float>(Method::FineTune, kShipped, 5, rng);
-  const double untouched = accuracy(tn, digits.test.X, digits.test.labels);
-  train(tn, Method::FineTune, train_set.X, train_set.labels, Recipe{}, rng);
-  const double tuned = accuracy(tn, digits.test.X, digits.test.labels);
+  const double untouched = accuracy(tn.net, digits.test.X, digits.test.labels);
+  train(tn, Method::FineTune, train_set.X, train_set.labels, FewShotRecipe{}, rng);
+  const double tuned = accuracy(tn.net, digits.test.X, digits.test.labels);
   BOOST_TEST_MESSAGE("k = 10: untouched " << untouched << ", fine-tuned " << tuned);
   BOOST_TEST(untouched < 0.35);  // a random head on the 0-4 body: about chance (0.2)
   BOOST_TEST(tuned > 0.75);
@@ -296,8 +292,8 @@ BOOST_AUTO_TEST_CASE(fine_tuning_100_labels_per_class_reaches_91_percent_needs_m
   const course::ImageSet train_set = few_shot_subset(digits, 100, 0);
   course::Rng rng(42);
   TransferNet<float> tn = make_network<float>(Method::FineTune, kShipped, 5, rng);
-  train(tn, Method::FineTune, train_set.X, train_set.labels, Recipe{}, rng);
-  const double tuned = accuracy(tn, digits.test.X, digits.test.labels);
+  train(tn, Method::FineTune, train_set.X, train_set.labels, FewShotRecipe{}, rng);
+  const double tuned = accuracy(tn.net, digits.test.X, digits.test.labels);
   BOOST_TEST_MESSAGE("k = 100: fine-tuned " << tuned);
   BOOST_TEST(tuned >= 0.91);
 }
@@ -312,22 +308,29 @@ BOOST_AUTO_TEST_CASE(bad_checkpoints_give_errors_naming_the_problem) {
   const float w[] = {1, 2, 3, 4};
   safetensors::save_safetensors(dir + "/gap.safetensors",
                                 {{"0.weight", safetensors::make_tensor<float>({2, 2}, w)},
-                                 {"3.weight", safetensors::make_tensor<float>({2, 2}, w)}}, {});
+                                 {"3.weight", safetensors::make_tensor<float>({2, 2}, w)}},
+                                {});
   BOOST_TEST(error_of([&] { load_with_new_head<float>(dir + "/gap.safetensors", 2, rng); }) ==
-             dir + "/gap.safetensors: Dense layers 0 and 3 are not one activation apart; add a "
-                   "\"layers\" entry to __metadata__ (e.g. \"Dense,ReLU,Dense\")");
+             dir +
+                 "/gap.safetensors: Dense layers 0 and 3 are not one activation apart; add a "
+                 "\"layers\" entry to __metadata__ (e.g. \"Dense,ReLU,Dense\")");
   // One Dense layer: nothing is left once its head is replaced.
   safetensors::save_safetensors(dir + "/one.safetensors",
                                 {{"0.weight", safetensors::make_tensor<float>({2, 2}, w)}}, {});
   BOOST_TEST(error_of([&] { load_with_new_head<float>(dir + "/one.safetensors", 2, rng); }) ==
-             dir + "/one.safetensors: the network \"Dense\" needs at least two Dense layers (a body, "
-                   "and a head to replace)");
+             dir +
+                 "/one.safetensors: the network \"Dense\" needs at least two Dense layers (a body, "
+                 "and a head to replace)");
   // Names that are not nn.Sequential's.
   safetensors::save_safetensors(dir + "/named.safetensors",
                                 {{"fc1.weight", safetensors::make_tensor<float>({2, 2}, w)}}, {});
   BOOST_TEST(error_of([&] { load_with_new_head<float>(dir + "/named.safetensors", 2, rng); }) ==
-             dir + "/named.safetensors: tensor 'fc1.weight' is not named like a layer of a PyTorch "
-                   "nn.Sequential (\"<index>.weight\")");
+             dir +
+                 "/named.safetensors: tensor 'fc1.weight' is not named like a layer of a PyTorch "
+                 "nn.Sequential (\"<index>.weight\")");
   BOOST_TEST(error_of([&] { load_with_new_head<float>(dir + "/none.safetensors", 2, rng); }) ==
              dir + "/none.safetensors: file not found");
+  BOOST_TEST(error_of([&] { load_with_new_head<float>("/dev/zero", 2, rng); }) ==
+             "/dev/zero: is not a regular file (a device or a pipe?), expected a safetensors "
+             "checkpoint");
 }

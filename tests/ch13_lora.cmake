@@ -28,6 +28,20 @@ course_expect_error(13 lora NAME adapter_for_another_base CODE 1
 course_expect_error(13 lora NAME adapter_is_not_safetensors CODE 1
   REGEX "^ch13_lora: error: .*/CMakeLists.txt: header length [0-9]+ does not fit in the file .*$"
   ARGS --load-adapter ${PROJECT_SOURCE_DIR}/CMakeLists.txt --no-plots --out ${ch13_out})
+course_expect_error(13 lora NAME base_is_a_device_needs_mnist CODE 1
+  REGEX "^ch13_lora: error: /dev/zero: is not a regular file \\(a device or a pipe\\?\\), expected a safetensors checkpoint$"
+  ARGS --base /dev/zero --k 1 --seeds 1 --ranks 8 --no-plots --out ${ch13_out})
+course_expect_error(13 lora NAME adapter_is_a_device CODE 1
+  REGEX "^ch13_lora: error: /dev/zero: is not a regular file \\(a device or a pipe\\?\\), expected a safetensors checkpoint$"
+  ARGS --load-adapter /dev/zero --no-plots --out ${ch13_out})
+course_expect_error(13 lora NAME adapter_too_large CODE 1
+  REGEX "^ch13_lora: error: .*/oversized.safetensors: 314572800 bytes, more than the 268435456 expected of a safetensors checkpoint$"
+  ARGS --load-adapter ${CMAKE_BINARY_DIR}/test_output/oversized.safetensors --no-plots --out ${ch13_out})
+# The oversized file is made by chapter 11's setup test (a sparse file: no disk space).
+if(TEST ch11_pretraining.make_oversized_checkpoint)
+  set_tests_properties(ch13_lora.error.adapter_too_large PROPERTIES
+    FIXTURES_REQUIRED oversized_checkpoint)
+endif()
 add_test(NAME ch13_lora.help COMMAND ch13_lora --help)
 set_tests_properties(ch13_lora.help PROPERTIES LABELS ch13 PASS_REGULAR_EXPRESSION "--adapter-rank")
 # The quick run, then its adapter loaded back by a second invocation (a CTest fixture orders them).

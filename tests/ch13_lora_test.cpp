@@ -6,14 +6,12 @@
 // allocates nothing after the first batch; the adapter file round trip and its errors; and (with
 // MNIST) LoRA learning digits 5-9 from 100 images per class.
 #define BOOST_TEST_MODULE ch13_lora
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <new>
 
 #include "chapters/06_mlp/activations.hpp"
@@ -26,10 +24,9 @@
 #include "chapters/13_lora/compare.hpp"
 #include "chapters/13_lora/lora_dense.hpp"
 #include "chapters/13_lora/lora_network.hpp"
-#include "chapters/13_lora/sha256.hpp"
 #include "common/gradcheck.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
+#include "tests/support/error_of.hpp"
 
 using namespace mlp;
 namespace fs = std::filesystem;
@@ -37,7 +34,7 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-const std::string kBase = default_pretrained_file();  // chapter 11's shipped 784-128-64-5
+const std::string kBase = shipped_checkpoint();  // chapter 11's shipped 784-128-64-5
 
 /// A fresh folder for this test's files (under the build folder, the tests' working directory).
 std::string scratch(const std::string& test) {
@@ -45,16 +42,6 @@ std::string scratch(const std::string& test) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
-}
-
-/// The message of the course::Error that `f` throws ("" if none).
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const course::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 template <class T>
@@ -94,7 +81,8 @@ Sequential<double> two_lora_net(course::Rng& rng) {
   base.add<Tanh<double>>();
   base.add<Dense<double>>(5, 3, rng);
   initialize(base, glorot_normal<double>, rng);
-  for (std::size_t l : {0, 2}) course::fill_normal(static_cast<Dense<double>&>(base.layer(l)).b, rng, 0.3);
+  for (std::size_t l : {0, 2})
+    course::fill_normal(static_cast<Dense<double>&>(base.layer(l)).b, rng, 0.3);
   Sequential<double> net = with_lora(base, {0, 2}, 2, 3.0, rng);
   randomize_B(net, rng, 0.5);  // B = 0 would make dA = 0: check the general case
   return net;
@@ -112,11 +100,11 @@ BOOST_AUTO_TEST_CASE(lora_layer_shapes_zero_B_and_A_within_the_kaiming_uniform_b
   BOOST_TEST(lora.A.n_rows == 3u);
   BOOST_TEST(lora.A.n_cols == 10u);  // A: (r x n_in)
   BOOST_TEST(lora.B.n_rows == 6u);
-  BOOST_TEST(lora.B.n_cols == 3u);   // B: (n_out x r)
+  BOOST_TEST(lora.B.n_cols == 3u);  // B: (n_out x r)
   BOOST_TEST(arma::all(arma::vectorise(lora.B) == 0.0));
   BOOST_TEST(arma::abs(lora.A).max() < 1 / std::sqrt(10.0));
   BOOST_TEST(arma::abs(lora.A).max() > 0.0);
-  BOOST_TEST(lora.scale() == 2.0);  // alpha / r = 6 / 3
+  BOOST_TEST(lora.scale() == 2.0);        // alpha / r = 6 / 3
   BOOST_TEST(lora.n_trainable() == 48u);  // r (n_in + n_out) = 3 * 16
   BOOST_TEST(same_bits(lora.W0(), d.W));
   BOOST_TEST(same_bits(lora.b0(), d.b));
@@ -134,7 +122,8 @@ BOOST_AUTO_TEST_CASE(lora_layer_shapes_zero_B_and_A_within_the_kaiming_uniform_b
   Dense<double> big(784, 128, rng);
   LoRADense<double> wide(big, 16, 8.0, rng);
   const double var = arma::var(arma::vectorise(wide.A), 1);
-  BOOST_TEST(std::abs(var * 3 * 784 - 1) < 0.05, "variance of A: " << var << ", expected " << 1 / (3 * 784.0));
+  BOOST_TEST(std::abs(var * 3 * 784 - 1) < 0.05,
+             "variance of A: " << var << ", expected " << 1 / (3 * 784.0));
 }
 
 BOOST_AUTO_TEST_CASE(rank_outside_1_to_min_dims_and_nonpositive_alpha_are_refused) {
@@ -158,8 +147,8 @@ BOOST_AUTO_TEST_CASE(at_initialization_the_output_equals_the_base_models_exactly
     const arma::fmat Z_base = tn.net.forward(X);  // (5 x 300)
     Sequential<float> net = with_lora(tn.net, {0, 2}, r, 8.0, rng);
     const arma::fmat Z = net.forward(X);
-    BOOST_TEST(arma::all(arma::vectorise(Z == Z_base)), "r = " << r << ": largest difference "
-                                                                << arma::abs(Z - Z_base).max());
+    BOOST_TEST(arma::all(arma::vectorise(Z == Z_base)),
+               "r = " << r << ": largest difference " << arma::abs(Z - Z_base).max());
   }
   // One layer, in double, with its bias: B = 0 adds exactly nothing.
   course::Rng rng(5);
@@ -174,23 +163,32 @@ BOOST_AUTO_TEST_CASE(at_initialization_the_output_equals_the_base_models_exactly
 BOOST_AUTO_TEST_CASE(the_optimizer_gets_A_B_and_the_head_1104_r_plus_325_numbers) {
   for (const arma::uword r : {1u, 2u, 4u, 8u, 16u}) {
     course::Rng rng(6), rng_A(7);
-    Prepared<float> p = prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::LoRA, r}, Rates{}, rng_A);
+    Prepared<float> p =
+        prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::LoRA, r}, Rates{}, rng_A);
     std::vector<std::string> names;
     for (const auto& g : p.groups)
       for (const auto& q : g.params) names.push_back(q.name);
-    BOOST_TEST(names == (std::vector<std::string>{"0.lora_A.weight", "0.lora_B.weight", "2.lora_A.weight",
-                                                  "2.lora_B.weight", "4.weight", "4.bias"}),
-               tt::per_element());
+    BOOST_TEST(
+        names == (std::vector<std::string>{"0.lora_A.weight", "0.lora_B.weight", "2.lora_A.weight",
+                                           "2.lora_B.weight", "4.weight", "4.bias"}),
+        tt::per_element());
     // r (784 + 128) + r (128 + 64) for the adapters, 64 * 5 + 5 for the head.
     BOOST_TEST(p.trainable == 1104 * r + 325);
     BOOST_TEST(p.net.n_params() == 1104 * r + 325);
     BOOST_TEST(n_total(p.net) == 109061 + 1104 * r);  // the frozen base is still all there
-    BOOST_TEST(p.net.describe() == "LoRADense(784 -> 128, r = " + std::to_string(r) + ", alpha = 8) -> ReLU -> "
-                                   "LoRADense(128 -> 64, r = " + std::to_string(r) + ", alpha = 8) -> ReLU -> Dense(64 -> 5)");
+    BOOST_TEST(p.net.describe() == "LoRADense(784 -> 128, r = " + std::to_string(r) +
+                                       ", alpha = 8) -> ReLU -> "
+                                       "LoRADense(128 -> 64, r = " +
+                                       std::to_string(r) +
+                                       ", alpha = 8) -> ReLU -> Dense(64 -> 5)");
   }
   course::Rng rng(6), rng_A(7);
-  BOOST_TEST(prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::LinearProbe, 0}, Rates{}, rng_A).trainable == 325u);
-  BOOST_TEST(prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::FullFineTune, 0}, Rates{}, rng_A).trainable == 109061u);
+  BOOST_TEST(prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::LinearProbe, 0},
+                     Rates{}, rng_A)
+                 .trainable == 325u);
+  BOOST_TEST(prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::FullFineTune, 0},
+                     Rates{}, rng_A)
+                 .trainable == 109061u);
   // The lesson's headline budget: rank 8 is 9,157 numbers, 8.4% of 109,061; rank 16 is 16.5%.
   BOOST_TEST(10 * (1104 * 8 + 325) <= 109061);
   BOOST_TEST(10 * (1104 * 16 + 325) > 109061);
@@ -228,22 +226,27 @@ BOOST_AUTO_TEST_CASE(forward_backward_and_merge_by_hand_as_in_the_lesson) {
   BOOST_TEST(arma::approx_equal(dx, arma::mat(arma::vec{2, 2}), "absdiff", 0.0));
 }
 
+// OpenSSL computes the digest; these check that it is wired to SHA-256 and printed as sha256sum.
 BOOST_AUTO_TEST_CASE(sha256_of_known_strings_and_of_the_shipped_checkpoint) {
   // FIPS 180-4's examples, and the empty string.
-  BOOST_TEST(lora::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  BOOST_TEST(lora::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  BOOST_TEST(lora::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+  BOOST_TEST(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  BOOST_TEST(sha256_hex("abc") ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   // 1,000,000 x 'a': many blocks, and a length that needs the padding's second block.
-  BOOST_TEST(lora::sha256_hex(std::string(1000000, 'a')) ==
+  BOOST_TEST(sha256_hex(std::string(1000000, 'a')) ==
              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   // The shipped checkpoint: the digest its .sha256 file (and chapter 11's lesson) gives.
   std::ifstream in(kBase + ".sha256");
   std::string expected;
   in >> expected;
   BOOST_TEST(expected.size() == 64u);
-  BOOST_TEST(lora::sha256_file(kBase) == expected);
-  BOOST_TEST(error_of([] { lora::sha256_file("no/such/file"); }) == "no/such/file: file not found");
+  BOOST_TEST(checkpoint_sha256(kBase) == expected);
+  BOOST_TEST(error_of([] { checkpoint_sha256("no/such/file"); }) == "no/such/file: file not found");
+  BOOST_TEST(error_of([] { checkpoint_sha256("/dev/zero"); }) ==
+             "/dev/zero: is not a regular file (a device or a pipe?), expected a safetensors "
+             "checkpoint");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,12 +322,13 @@ BOOST_AUTO_TEST_CASE(merged_equals_unmerged_1e_6_in_float32_and_1e_12_in_double)
     Sequential<float> m = merged(net);
     const arma::fmat Zm = m.forward(X);
     const double rel = double(arma::abs(Zm - Z).max()) / double(arma::abs(Z).max());
-    BOOST_TEST_MESSAGE("float32: largest |merged - unmerged| = " << arma::abs(Zm - Z).max()
-                       << ", largest |logit| = " << arma::abs(Z).max());
+    BOOST_TEST_MESSAGE("float32: largest |merged - unmerged| = "
+                       << arma::abs(Zm - Z).max() << ", largest |logit| = " << arma::abs(Z).max());
     BOOST_TEST(rel <= 1e-6);
     BOOST_TEST(!same_bits(Z, Zm));  // not a trivial comparison: the merge really changed W
     BOOST_TEST(lora_layers(m).empty());
-    BOOST_TEST(m.describe() == "Dense(784 -> 128) -> ReLU -> Dense(128 -> 64) -> ReLU -> Dense(64 -> 5)");
+    BOOST_TEST(m.describe() ==
+               "Dense(784 -> 128) -> ReLU -> Dense(128 -> 64) -> ReLU -> Dense(64 -> 5)");
   }
   {
     course::Rng rng(11);
@@ -370,7 +374,8 @@ BOOST_AUTO_TEST_CASE(training_moves_A_B_and_the_head_and_leaves_W0_bit_identical
   Trainer<float> trainer(net, loss, adam, 16);
   std::vector<double> losses;
   for (std::size_t e = 1; e <= 30; ++e) losses.push_back(trainer.train_epoch(X, Y, rng, e));
-  BOOST_TEST(losses.back() < 0.6 * losses.front(), "loss " << losses.front() << " -> " << losses.back());
+  BOOST_TEST(losses.back() < 0.6 * losses.front(),
+             "loss " << losses.front() << " -> " << losses.back());
   for (std::size_t l : {0, 2}) {
     const auto& lora = static_cast<const LoRADense<float>&>(net.layer(l));
     const auto& orig = static_cast<const Dense<float>&>(base.layer(l));
@@ -393,17 +398,11 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_batch_with_lora_layers) {
   course::fill_normal(X, rng);
   const arma::fmat Y = course::one_hot<arma::fmat>(cyclic_labels(105, 4), 4);
   SoftmaxCrossEntropy<float> loss;
-  GroupOptimizer<float> opt({{net.layer(0).params("0."), 1.0, "A, B"}, {net.layer(2).params("2."), 0.5, "head"}}, 0.01,
-                            [](std::vector<Param<float>> p) { return std::make_unique<Adam<float>>(std::move(p)); });
+  GroupOptimizer<float> opt(
+      {{net.layer(0).params("0."), 1.0, "A, B"}, {net.layer(2).params("2."), 0.5, "head"}}, 0.01,
+      [](std::vector<Param<float>> p) { return std::make_unique<Adam<float>>(std::move(p)); });
   Trainer<float> trainer(net, loss, opt, 10);
-  std::vector<long> after;
-  after.reserve(100);
-  trainer.after_batch = [&](arma::uword) { after.push_back(g_allocations.load()); };
-  for (std::size_t epoch = 1; epoch <= 2; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
-  BOOST_REQUIRE(after.size() == 22u);
-  BOOST_TEST(after[10] - after[0] == 0, "epoch 1, batches 2-11 allocated " << after[10] - after[0]);
-  BOOST_TEST(after[21] - after[11] == 0, "epoch 2, batches 2-11 allocated " << after[21] - after[11]);
-  BOOST_TEST(after[0] > 0);  // the counter works: the first batch allocates its buffers
+  check_no_allocation_after_first_batch(trainer, X, Y, rng, "LoRA r = 3 and a group optimizer");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,13 +420,16 @@ BOOST_AUTO_TEST_CASE(adapter_round_trip_gives_bit_identical_logits_and_names_its
   const safetensors::File f = safetensors::load_safetensors(path);
   std::vector<std::string> names;
   for (const auto& [name, t] : f.tensors) names.push_back(name);
-  BOOST_TEST(names == (std::vector<std::string>{"0.lora_A.weight", "0.lora_B.weight", "2.lora_A.weight",
-                                                "2.lora_B.weight", "4.bias", "4.weight"}),
+  BOOST_TEST(
+      names == (std::vector<std::string>{"0.lora_A.weight", "0.lora_B.weight", "2.lora_A.weight",
+                                         "2.lora_B.weight", "4.bias", "4.weight"}),
+      tt::per_element());
+  BOOST_TEST(f.tensors.at("0.lora_A.weight").shape == (std::vector<std::uint64_t>{4, 784}),
              tt::per_element());
-  BOOST_TEST(f.tensors.at("0.lora_A.weight").shape == (std::vector<std::uint64_t>{4, 784}), tt::per_element());
-  BOOST_TEST(f.tensors.at("0.lora_B.weight").shape == (std::vector<std::uint64_t>{128, 4}), tt::per_element());
+  BOOST_TEST(f.tensors.at("0.lora_B.weight").shape == (std::vector<std::uint64_t>{128, 4}),
+             tt::per_element());
   BOOST_TEST(f.metadata.at("base_checkpoint") == "mnist04_mlp.safetensors");
-  BOOST_TEST(f.metadata.at("base_sha256") == lora::sha256_file(kBase));
+  BOOST_TEST(f.metadata.at("base_sha256") == checkpoint_sha256(kBase));
   BOOST_TEST(f.metadata.at("rank") == "4");
   BOOST_TEST(f.metadata.at("alpha") == "8");
   BOOST_TEST(f.metadata.at("target_layers") == "0,2");
@@ -458,7 +460,7 @@ BOOST_AUTO_TEST_CASE(an_adapter_for_another_base_or_with_broken_metadata_is_refu
   other.tensors.at("0.weight").data[0] ^= 1;
   const std::string other_base = dir + "/other_base.safetensors";
   safetensors::save_safetensors(other_base, other.tensors, other.metadata);
-  const std::string sha = lora::sha256_file(kBase), other_sha = lora::sha256_file(other_base);
+  const std::string sha = checkpoint_sha256(kBase), other_sha = checkpoint_sha256(other_base);
   BOOST_TEST(error_of([&] { load_adapter<float>(other_base, path); }) ==
              path + ": trained on a base checkpoint with SHA-256 " + sha +
                  " (mnist04_mlp.safetensors), but " + other_base + " has SHA-256 " + other_sha);
@@ -473,20 +475,29 @@ BOOST_AUTO_TEST_CASE(an_adapter_for_another_base_or_with_broken_metadata_is_refu
   BOOST_TEST(with("no_rank", [](auto& f) { f.metadata.erase("rank"); }) ==
              dir + "/no_rank.safetensors: no \"rank\" in __metadata__ (not a LoRA adapter file?)");
   BOOST_TEST(with("bad_targets", [](auto& f) { f.metadata["target_layers"] = "0;2"; }) ==
-             dir + "/bad_targets.safetensors: __metadata__ \"target_layers\" is '0;2', expected layer indices like \"0,2\"");
+             dir +
+                 "/bad_targets.safetensors: __metadata__ \"target_layers\" is '0;2', expected "
+                 "layer indices like \"0,2\"");
   BOOST_TEST(with("relu_target", [](auto& f) { f.metadata["target_layers"] = "1"; }) ==
              dir + "/relu_target.safetensors: target layer 1 is not a Dense layer of " + kBase +
                  " (Dense(784 -> 128) -> ReLU -> Dense(128 -> 64) -> ReLU -> Dense(64 -> 5))");
   BOOST_TEST(with("rank_4_tensors_8", [](auto& f) { f.metadata["rank"] = "4"; }) ==
-             dir + "/rank_4_tensors_8.safetensors: tensor '0.lora_A.weight' has shape [8, 784], the network's "
-                   "LoRADense(784 -> 128, r = 4, alpha = 8) needs [4, 784]");
-  BOOST_TEST(with("rank_too_big", [](auto& f) { f.metadata["rank"] = "65"; }) ==
-             dir + "/rank_too_big.safetensors: rank 65 is larger than layer 2 (Dense(128 -> 64)) allows");
+             dir +
+                 "/rank_4_tensors_8.safetensors: tensor '0.lora_A.weight' has shape [8, 784], the "
+                 "network's "
+                 "LoRADense(784 -> 128, r = 4, alpha = 8) needs [4, 784]");
+  BOOST_TEST(
+      with("rank_too_big", [](auto& f) { f.metadata["rank"] = "65"; }) ==
+      dir + "/rank_too_big.safetensors: rank 65 is larger than layer 2 (Dense(128 -> 64)) allows");
   BOOST_TEST(with("no_head", [](auto& f) { f.tensors.erase("4.weight"); }) ==
-             dir + "/no_head.safetensors: no 2-D tensor '4.weight' for layer 4 (Dense(64 -> 5)), which is not a LoRA target either");
+             dir +
+                 "/no_head.safetensors: no 2-D tensor '4.weight' for layer 4 (Dense(64 -> 5)), "
+                 "which is not a LoRA target either");
   BOOST_TEST(with("extra", [](auto& f) { f.tensors["0.weight"] = f.tensors.at("4.bias"); }) ==
-             dir + "/extra.safetensors: tensor '0.weight' matches no parameter of the network "
-                   "LoRADense(784 -> 128, r = 8, alpha = 8) -> ReLU -> LoRADense(128 -> 64, r = 8, alpha = 8) -> ReLU -> Dense(64 -> 5)");
+             dir +
+                 "/extra.safetensors: tensor '0.weight' matches no parameter of the network "
+                 "LoRADense(784 -> 128, r = 8, alpha = 8) -> ReLU -> LoRADense(128 -> 64, r = 8, "
+                 "alpha = 8) -> ReLU -> Dense(64 -> 5)");
   // The fixture (another base, written in Python): the same error.
   const std::string fixture = COURSE_FIXTURES_DIR "/ch13_lora/adapter_other_base.safetensors";
   BOOST_TEST(error_of([&] { load_adapter<float>(kBase, fixture); }) ==
@@ -504,9 +515,11 @@ BOOST_AUTO_TEST_CASE(lora_r4_learns_digits_5_to_9_from_100_per_class_needs_mnist
   const TaskData task = load_digits_5_9();
   const course::ImageSet train = few_shot_subset(task, 100, 0);
   course::Rng rng(42), rng_A(43);
-  Prepared<float> p = prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::LoRA, 4}, Rates{}, rng_A);
-  const double L = train_groups(p.net, p.groups, train.X, train.labels, 5, Recipe{}, rng);
-  const double acc = count_correct(p.net, task.test.X, task.test.labels) / double(task.test.X.n_cols);
+  Prepared<float> p =
+      prepare(load_with_new_head<float>(kBase, 5, rng), {Adaptation::LoRA, 4}, Rates{}, rng_A);
+  const double L = train_groups(p.net, p.groups, train.X, train.labels, 5, FewShotRecipe{}, rng);
+  const double acc =
+      count_correct(p.net, task.test.X, task.test.labels) / double(task.test.X.n_cols);
   BOOST_TEST_MESSAGE("LoRA r = 4, k = 100: final training loss " << L << ", test accuracy " << acc);
   BOOST_TEST(L < 0.05);
   BOOST_TEST(acc >= 0.90);
@@ -519,5 +532,6 @@ BOOST_AUTO_TEST_CASE(lora_r4_learns_digits_5_to_9_from_100_per_class_needs_mnist
   }
   // Merged, the network predicts the same digits.
   Sequential<float> m = merged(p.net);
-  BOOST_TEST(arma::accu(predict(m, task.test.X) == predict(p.net, task.test.X)) >= task.test.X.n_cols - 2);
+  BOOST_TEST(arma::accu(predict(m, task.test.X) == predict(p.net, task.test.X)) >=
+             task.test.X.n_cols - 2);
 }

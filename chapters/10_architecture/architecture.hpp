@@ -69,7 +69,7 @@ Sequential<T> build_mlp(const LayerSizes& sizes, course::Rng& rng) {
   Sequential<T> net;
   for (std::size_t l = 1; l < sizes.size(); ++l) {
     net.template add<Dense<T>>(sizes[l - 1], sizes[l], rng);  // W^(l): (n_l x n_{l-1})
-    if (l + 1 < sizes.size()) net.template add<ReLU<T>>();     // hidden layers only
+    if (l + 1 < sizes.size()) net.template add<ReLU<T>>();    // hidden layers only
   }
   initialize<T>(net, he_normal<T>, rng);
   return net;

@@ -37,8 +37,8 @@ inline std::vector<course::Split> stratified_kfold(const arma::uvec& labels, arm
   arma::uvec fold_of(n);
   arma::uword p = 0;  // position in the dealt list
   for (arma::uword c = 0; c <= labels.max(); ++c) {
-    arma::uvec members = arma::find(labels == c);  // examples of class c
-    course::shuffle(members, rng);                  // in a random order
+    arma::uvec members = arma::find(labels == c);        // examples of class c
+    course::shuffle(members, rng);                       // in a random order
     for (arma::uword i : members) fold_of[i] = p++ % k;  // dealt round-robin to the folds
   }
   std::vector<course::Split> folds(k);
@@ -54,7 +54,7 @@ inline std::vector<course::Split> stratified_kfold(const arma::uvec& labels, arm
 struct CvScores {
   std::vector<double> scores;  ///< one per held-out fold (accuracy)
   double mean = 0;             ///< \f$\bar s = \frac{1}{k}\sum_i s_i\f$
-  double sd = 0;               ///< sample standard deviation \f$\sqrt{\sum_i (s_i - \bar s)^2/(k-1)}\f$
+  double sd = 0;  ///< sample standard deviation \f$\sqrt{\sum_i (s_i - \bar s)^2/(k-1)}\f$
   /// \brief Standard error of the mean, \f$ sd/\sqrt{k} \f$ (treats the folds as independent,
   /// which they are not quite: their training sets overlap).
   double se() const { return scores.empty() ? 0.0 : sd / std::sqrt(double(scores.size())); }

@@ -21,8 +21,8 @@ namespace mlp {
 
 /// Where the search samples from.
 struct SearchSpace {
-  double eta_min = 1e-4, eta_max = 1e-1;     ///< learning rate, log-uniform in [min, max)
-  std::vector<arma::uword> widths;           ///< hidden-layer widths, one picked uniformly
+  double eta_min = 1e-4, eta_max = 1e-1;        ///< learning rate, log-uniform in [min, max)
+  std::vector<arma::uword> widths;              ///< hidden-layer widths, one picked uniformly
   double lambda_min = 1e-6, lambda_max = 1e-2;  ///< L2 strength, log-uniform in [min, max)
 };
 
@@ -57,10 +57,10 @@ inline std::vector<Trial> sample_trials(const SearchSpace& space, arma::uword n,
   for (arma::uword i = 0; i < n; ++i) {
     Trial& t = trials[i];
     t.index = i;
-    t.eta = log_uniform(rng, space.eta_min, space.eta_max);               // eta ~ logU
+    t.eta = log_uniform(rng, space.eta_min, space.eta_max);                   // eta ~ logU
     t.width = space.widths[course::uniform_index(rng, space.widths.size())];  // width ~ U(list)
-    t.lambda = log_uniform(rng, space.lambda_min, space.lambda_max);      // lambda ~ logU
-    t.seed = rng();                                                       // the trial's seed
+    t.lambda = log_uniform(rng, space.lambda_min, space.lambda_max);          // lambda ~ logU
+    t.seed = rng();                                                           // the trial's seed
   }
   return trials;
 }

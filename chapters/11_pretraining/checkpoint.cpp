@@ -5,8 +5,4 @@ namespace mlp {
 
 std::string course_version() { return COURSE_VERSION; }  // set by CMake from project(VERSION)
 
-std::string layer_type(const std::string& description) {
-  return description.substr(0, description.find('('));
-}
-
 }  // namespace mlp

@@ -29,16 +29,12 @@ namespace mlp {
 /// \brief The course's version (the CMake project version), stored in every checkpoint.
 std::string course_version();
 
-/// \brief A layer's type: its describe() up to the first '(' ("Dense(784 -> 128)" -> "Dense").
-std::string layer_type(const std::string& description);
-
 // [layout]
-/// \brief The shape a parameter has in a checkpoint, as in PyTorch: a bias (a name ending in
-/// "bias") is 1-D, [n_out]; anything else is 2-D, [n_rows, n_cols] (a weight is [out, in]).
+/// \brief The shape a parameter has in a checkpoint, as in PyTorch: a bias (Param::is_bias) is
+/// 1-D, [n_out]; anything else is 2-D, [n_rows, n_cols] (a weight is [out, in]).
 template <class T>
 std::vector<std::uint64_t> tensor_shape(const Param<T>& p) {
-  const bool is_bias = p.name.size() >= 4 && p.name.compare(p.name.size() - 4, 4, "bias") == 0;
-  if (is_bias && p.value->n_cols == 1) return {p.value->n_rows};
+  if (p.is_bias && p.value->n_cols == 1) return {p.value->n_rows};
   return {p.value->n_rows, p.value->n_cols};
 }
 
@@ -141,8 +137,10 @@ template <class T>
 std::string architecture(Sequential<T>& net) {
   std::string s;
   for (std::size_t l = 0; l < net.size(); ++l)
-    if (auto* d = dynamic_cast<Dense<T>*>(&net.layer(l)))
-      s += (s.empty() ? std::to_string(d->n_in()) : "") + "-" + std::to_string(d->n_out());
+    if (net.layer(l).kind() == "Dense") {
+      const auto& d = static_cast<const Dense<T>&>(net.layer(l));
+      s += (s.empty() ? std::to_string(d.n_in()) : "") + "-" + std::to_string(d.n_out());
+    }
   return s;
 }
 
@@ -151,8 +149,7 @@ std::string architecture(Sequential<T>& net) {
 template <class T>
 std::string layer_types(Sequential<T>& net) {
   std::string s;
-  for (std::size_t l = 0; l < net.size(); ++l)
-    s += (l ? "," : "") + layer_type(net.layer(l).describe());
+  for (std::size_t l = 0; l < net.size(); ++l) s += (l ? "," : "") + net.layer(l).kind();
   return s;
 }
 
@@ -187,8 +184,8 @@ LoadReport load_into(Sequential<T>& net, const std::string& path, bool strict = 
 /// \brief A network rebuilt from a checkpoint, and the checkpoint's metadata.
 template <class T>
 struct LoadedNetwork {
-  Sequential<T> net;              ///< layers as in metadata "layers", shapes from the tensors
-  safetensors::Metadata metadata; ///< the file's __metadata__
+  Sequential<T> net;               ///< layers as in metadata "layers", shapes from the tensors
+  safetensors::Metadata metadata;  ///< the file's __metadata__
 };
 
 // [build]
@@ -201,8 +198,10 @@ template <class T>
 LoadedNetwork<T> build_from_tensors(const safetensors::File& file, const std::string& source) {
   const auto it = file.metadata.find("layers");
   if (it == file.metadata.end())
-    throw course::Error(source + ": no \"layers\" entry in __metadata__, so the activations between "
-                        "the Dense layers are unknown (build the network yourself and use load_into)");
+    throw course::Error(
+        source +
+        ": no \"layers\" entry in __metadata__, so the activations between "
+        "the Dense layers are unknown (build the network yourself and use load_into)");
   LoadedNetwork<T> out;
   out.metadata = file.metadata;
   course::Rng rng(0);  // Dense's constructor draws weights; load_state_dict overwrites them
@@ -226,8 +225,9 @@ LoadedNetwork<T> build_from_tensors(const safetensors::File& file, const std::st
       const arma::uword n_out = w->second.shape[0], n_in = w->second.shape[1];
       if (n_prev && n_in != n_prev)
         throw course::Error(source + ": tensor '" + name + "' has shape " +
-                            safetensors::shape_string(w->second.shape) + ", but the layer before it outputs " +
-                            std::to_string(n_prev) + " values");
+                            safetensors::shape_string(w->second.shape) +
+                            ", but the layer before it outputs " + std::to_string(n_prev) +
+                            " values");
       out.net.template add<Dense<T>>(n_in, n_out, rng);
       n_prev = n_out;
     } else if (type == "ReLU") {

@@ -1,22 +1,14 @@
 // Chapter 11: the safetensors format (see safetensors.hpp).
 #include "chapters/11_pretraining/safetensors.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
-#include "common/run.hpp"
+#include "common/files.hpp"
 
 namespace safetensors {
 namespace {
@@ -59,6 +51,12 @@ T get_element(const unsigned char* in) {
 
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
+/// A byte as the error messages show it, e.g. "0x0a".
+std::string hex_byte(unsigned char b) {
+  const char* digits = "0123456789abcdef";
+  return std::string("0x") + digits[b >> 4] + digits[b & 0xf];
+}
+
 /// Element count with an overflow check (a hostile header can claim any shape).
 bool checked_count(const std::vector<std::uint64_t>& shape, std::size_t elem_size,
                    std::uint64_t& bytes) {
@@ -82,18 +80,6 @@ std::string first_non_finite(const Tensor& t) {
              (std::isnan(v) ? "NaN" : (v > 0 ? "+inf" : "-inf"));
   }
   return "";
-}
-
-/// Read a whole file; a missing or unreadable file is an Error naming it.
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path + ": file not found");
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a folder, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the file for reading");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(path + ": read error");
-  return bytes;
 }
 
 }  // namespace
@@ -169,14 +155,14 @@ std::string serialize(const Tensors& tensors, const Metadata& metadata, const st
                     {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
-  std::string json = header.dump();                // compact: no spaces, like serde_json
-  json.append((8 - json.size() % 8) % 8, ' ');      // pad with spaces to a multiple of 8 bytes
+  std::string json = header.dump();             // compact: no spaces, like serde_json
+  json.append((8 - json.size() % 8) % 8, ' ');  // pad with spaces to a multiple of 8 bytes
 
   std::string out;
   out.reserve(8 + json.size() + offset);
-  put_u64(out, json.size());                        // bytes 0..7: N, little-endian
-  out += json;                                      // bytes 8..8+N-1: the header
-  for (const auto& [name, t] : tensors)             // then the data, in header order
+  put_u64(out, json.size());             // bytes 0..7: N, little-endian
+  out += json;                           // bytes 8..8+N-1: the header
+  for (const auto& [name, t] : tensors)  // then the data, in header order
     out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size());
   return out;
 }
@@ -188,8 +174,9 @@ File parse(const std::string& bytes, const std::string& source) {
   const std::uint64_t size = bytes.size();
   // 1. The header length: 8 bytes, then N bytes of header that must fit in the file.
   if (size < 8)
-    throw Error(source + ": " + std::to_string(size) +
-                " bytes, too short for a safetensors file (the first 8 bytes hold the header length)");
+    throw Error(
+        source + ": " + std::to_string(size) +
+        " bytes, too short for a safetensors file (the first 8 bytes hold the header length)");
   const std::uint64_t N = get_u64(p);
   if (N < 2 || N > size - 8)
     throw Error(source + ": header length " + std::to_string(N) + " does not fit in the file (" +
@@ -197,10 +184,12 @@ File parse(const std::string& bytes, const std::string& source) {
   if (p[8] != '{')
     throw Error(source + ": the header does not start with '{' (not a safetensors file?)");
 
-  // 2. The header: JSON, with the format's keys and types.
+  // 2. The header: JSON, then only spaces (0x20) up to byte 8 + N: the format pads with spaces.
+  std::uint64_t json_end = N;                     // one past the JSON's last byte
+  while (p[8 + json_end - 1] == ' ') --json_end;  // stops at the '{' at the latest
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + N);
+    header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + json_end);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(source + ": the header is not valid JSON (error at byte " + std::to_string(e.byte) +
                 " of " + std::to_string(N) + ")");
@@ -210,10 +199,17 @@ File parse(const std::string& bytes, const std::string& source) {
     throw Error(source + ": the header is not valid JSON (" + e.what() + ")");
   }
   if (!header.is_object()) throw Error(source + ": the header is not a JSON object");
+  if (p[8 + json_end - 1] != '}')  // JSON allows trailing newlines and tabs; the format does not
+    throw Error(source + ": the header is padded with byte " + hex_byte(p[8 + json_end - 1]) +
+                " at byte " + std::to_string(8 + json_end - 1) +
+                ", expected spaces (0x20) only after its closing '}'");
 
   File file;
   const std::uint64_t data_size = size - 8 - N;  // the data section follows the header
-  struct Span { std::uint64_t begin, end; std::string name; };
+  struct Span {
+    std::uint64_t begin, end;
+    std::string name;
+  };
   std::vector<Span> spans;
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
@@ -226,7 +222,8 @@ File parse(const std::string& bytes, const std::string& source) {
       continue;
     }
     const std::string what = source + ": tensor " + quoted(name);
-    if (!entry.is_object()) throw Error(what + ": expected {\"dtype\", \"shape\", \"data_offsets\"}");
+    if (!entry.is_object())
+      throw Error(what + ": expected {\"dtype\", \"shape\", \"data_offsets\"}");
     for (const char* key : {"dtype", "shape", "data_offsets"})
       if (!entry.contains(key)) throw Error(what + ": missing \"" + key + "\"");
     const auto& jd = entry["dtype"];
@@ -238,7 +235,8 @@ File parse(const std::string& bytes, const std::string& source) {
     const auto& js = entry["shape"];
     if (!js.is_array()) throw Error(what + ": shape must be a list of non-negative integers");
     for (const auto& d : js) {
-      if (!d.is_number_unsigned()) throw Error(what + ": shape must be a list of non-negative integers");
+      if (!d.is_number_unsigned())
+        throw Error(what + ": shape must be a list of non-negative integers");
       t.shape.push_back(d.get<std::uint64_t>());
     }
     const auto& jo = entry["data_offsets"];
@@ -248,7 +246,8 @@ File parse(const std::string& bytes, const std::string& source) {
     const std::uint64_t begin = jo[0], end = jo[1];
 
     // 3. The tensor's bytes: inside the file, and exactly as many as its shape needs.
-    const std::string offsets = "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "]";
+    const std::string offsets =
+        "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "]";
     if (end > data_size)
       throw Error(what + ": " + offsets + " reach past the end of the file (its data section has " +
                   std::to_string(data_size) + " bytes; truncated?)");
@@ -256,8 +255,9 @@ File parse(const std::string& bytes, const std::string& source) {
     if (!checked_count(t.shape, dtype_size(t.dtype), needed))
       throw Error(what + ": shape " + shape_string(t.shape) + " is too large");
     if (needed != end - begin)
-      throw Error(what + ": " + offsets + " hold " + std::to_string(end - begin) + " bytes, but shape " +
-                  shape_string(t.shape) + " of " + dtype + " needs " + std::to_string(needed));
+      throw Error(what + ": " + offsets + " hold " + std::to_string(end - begin) +
+                  " bytes, but shape " + shape_string(t.shape) + " of " + dtype + " needs " +
+                  std::to_string(needed));
     t.data.assign(p + 8 + N + begin, p + 8 + N + end);
 
     // 4. The values: a NaN or an infinity in a checkpoint is a diverged run, not weights.
@@ -274,8 +274,8 @@ File parse(const std::string& bytes, const std::string& source) {
   std::uint64_t expected = 0;
   for (const auto& s : spans) {
     if (s.begin != expected)
-      throw Error(source + ": tensor " + quoted(s.name) + " starts at byte " + std::to_string(s.begin) +
-                  " of the data, expected " + std::to_string(expected) +
+      throw Error(source + ": tensor " + quoted(s.name) + " starts at byte " +
+                  std::to_string(s.begin) + " of the data, expected " + std::to_string(expected) +
                   " (tensors must follow each other without gaps or overlaps)");
     expected = s.end;
   }
@@ -287,44 +287,14 @@ File parse(const std::string& bytes, const std::string& source) {
 }
 // [parse]
 
-// [atomic]
-void write_file_atomically(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp";  // same folder: the rename cannot cross file systems
-  course::PendingFile pending(tmp);       // Ctrl-C while writing deletes it on the way out
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw course::Error(path + ": cannot write " + tmp + " (" + std::strerror(errno) + ")");
-  std::size_t done = 0;
-  while (done < bytes.size()) {  // write() may write less than asked: loop
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      std::remove(tmp.c_str());
-      throw course::Error(path + ": writing " + tmp + " failed (" + why + ")");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  // Flush to the disk before the rename: otherwise a crash could leave the new name pointing
-  // at a file whose data never reached the disk.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw course::Error(path + ": flushing " + tmp + " failed (" + why + ")");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {  // atomic: old file or new file, never half
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw course::Error(path + ": cannot rename " + tmp + " into place (" + why + ")");
-  }
-}
-// [atomic]
-
 void save_safetensors(const std::string& path, const Tensors& tensors, const Metadata& metadata) {
-  write_file_atomically(path, serialize(tensors, metadata, path));  // checks first, then writes
+  // Everything is checked while the bytes are built in memory; only then is the file written,
+  // atomically (common/files.hpp: path.tmp, fsync, rename).
+  course::write_file_atomic(path, serialize(tensors, metadata, path));
 }
 
-File load_safetensors(const std::string& path) { return parse(read_file(path), path); }
+File load_safetensors(const std::string& path) {
+  return parse(course::read_file(path, kMaxFileBytes, "a safetensors checkpoint"), path);
+}
 
 }  // namespace safetensors

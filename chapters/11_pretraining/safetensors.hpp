@@ -7,7 +7,8 @@
 ///     bytes 0 .. 7        N, the length of the header, an unsigned 64-bit little-endian integer
 ///     bytes 8 .. 8+N-1    the header: UTF-8 JSON, padded with spaces to a multiple of 8 bytes
 ///                         {"__metadata__": {"key": "value", ...},
-///                          "<name>": {"dtype": "F32", "shape": [out, in], "data_offsets": [begin, end]},
+///                          "<name>": {"dtype": "F32", "shape": [out, in], "data_offsets": [begin,
+///                          end]},
 ///                          ...}
 ///     bytes 8+N ..        the data: each tensor's elements, little-endian, row-major (C order);
 ///                         data_offsets count from the first byte of this part
@@ -43,9 +44,10 @@ std::size_t dtype_size(DType dtype);
 /// The bytes are little-endian and row-major (C order): for shape {R, C} element (i, j) is
 /// element number i*C + j. Use make_tensor() to build one and element() to read one back.
 struct Tensor {
-  DType dtype = DType::F32;           ///< element type
-  std::vector<std::uint64_t> shape;   ///< dimensions, outermost first, e.g. {out, in}; {} is a scalar
-  std::vector<unsigned char> data;    ///< element_count() * dtype_size(dtype) raw bytes
+  DType dtype = DType::F32;  ///< element type
+  std::vector<std::uint64_t>
+      shape;                        ///< dimensions, outermost first, e.g. {out, in}; {} is a scalar
+  std::vector<unsigned char> data;  ///< element_count() * dtype_size(dtype) raw bytes
 
   /// \brief Number of elements: the product of the shape (1 for a scalar).
   std::uint64_t element_count() const;
@@ -95,24 +97,27 @@ std::string serialize(const Tensors& tensors, const Metadata& metadata,
 /// \param source the file name used in error messages
 File parse(const std::string& bytes, const std::string& source);
 
-/// \brief Write `bytes` to `path` so that `path` is always either its old content or the new
-/// one, complete: write `path.tmp` in the same folder, flush and fsync it, then rename it over
-/// `path` (a rename within one file system is atomic on POSIX).
-void write_file_atomically(const std::string& path, const std::string& bytes);
-
 /// \brief Save tensors and metadata to a safetensors file, atomically.
 ///
 /// Everything is checked before a byte is written (serialize()), so a rejected save leaves any
-/// existing file untouched. An interrupted one leaves the old file too: Ctrl-C removes
-/// `path.tmp` on the way out (course::PendingFile); a hard crash may leave it behind.
+/// existing file untouched. The bytes are then written by course::write_file_atomic: to
+/// `path.tmp` in the same folder, flushed to the disk (fsync), renamed over `path` (a rename
+/// within one file system is atomic on POSIX). An interrupted save leaves the old file too:
+/// Ctrl-C removes `path.tmp` on the way out (course::PendingFile); a hard crash may leave it
+/// behind.
 void save_safetensors(const std::string& path, const Tensors& tensors,
                       const Metadata& metadata = {});
 
+/// \brief The largest file load_safetensors() reads (it reads the whole file into memory):
+/// 256 MiB, 64 million float32 numbers, twenty times the largest network of this course.
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t(256) << 20;
+
 /// \brief Load a safetensors file, strictly. Throws course::Error with a message that names
 /// the file (and the tensor, where there is one) when:
-/// - the file is missing, shorter than 8 bytes, or its header length does not fit in it;
-/// - the header does not start with '{', is not valid JSON, or does not have the format's keys
-///   and types (metadata values must be strings);
+/// - the file is missing, a folder, a device or a pipe (such as /dev/zero), larger than
+///   kMaxFileBytes, shorter than 8 bytes, or its header length does not fit in it;
+/// - the header does not start with '{', is not valid JSON, is padded with anything but spaces,
+///   or does not have the format's keys and types (metadata values must be strings);
 /// - a dtype is not F32 or F64 ("unknown dtype");
 /// - data_offsets reach past the end of the file (a truncated file), do not match the shape,
 ///   leave gaps or overlap, or stop short of the end of the file;

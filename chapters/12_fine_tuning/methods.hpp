@@ -2,18 +2,19 @@
 /// \brief Chapter 12: the five ways to train on the few-shot task, as five answers to one
 /// question: which parameters does the optimizer get, and at what rate?
 ///
-/// | method              | network                  | optimizer is given                            |
+/// | method              | network                  | optimizer is given |
 /// |---------------------|--------------------------|-----------------------------------------------|
-/// | scratch             | every layer re-drawn (He) | everything, at eta                            |
-/// | linear probe        | pretrained body + head   | the head only (the body is frozen)            |
-/// | fine-tune           | pretrained body + head   | head at eta, body at eta / 10                 |
-/// | discriminative lrs  | pretrained body + head   | head at eta, each Dense below at 1/2.6 of the one above |
-/// | gradual unfreezing  | pretrained body + head   | head first; one more Dense layer every stage (discriminative rates) |
+/// | scratch             | every layer re-drawn (He) | everything, at eta | | linear probe        |
+/// pretrained body + head   | the head only (the body is frozen)            | | fine-tune |
+/// pretrained body + head   | head at eta, body at eta / 10                 | | discriminative lrs
+/// | pretrained body + head   | head at eta, each Dense below at 1/2.6 of the one above | | gradual
+/// unfreezing  | pretrained body + head   | head first; one more Dense layer every stage
+/// (discriminative rates) |
 ///
-/// Every method uses the same recipe (Adam, batch 32, a cosine schedule from eta to 0 over all
-/// updates, a fixed number of updates that depends only on the training set's size), fixed
-/// once and not tuned on the test set, which only reports: new layers learn at
-/// \f$\eta = 10^{-2}\f$ (the rate of Geron's notebook), the pretrained body at \f$\eta/10\f$
+/// Every method uses the same recipe (FewShotRecipe: Adam, batch 32, a cosine schedule from eta to
+/// 0 over all updates, a fixed number of updates that depends only on the training set's size),
+/// fixed once and not tuned on the test set, which only reports: new layers learn at \f$\eta =
+/// 10^{-2}\f$ (the rate of Geron's notebook), the pretrained body at \f$\eta/10\f$
 /// (\f$10^{-3}\f$, the rate it was pretrained with in chapter 11).
 /// Omits: weight decay, data augmentation, early stopping (there is no validation set at k = 10),
 /// and batch-norm statistics (the network has none).
@@ -41,35 +42,43 @@ enum class Method { Scratch, LinearProbe, FineTune, Discriminative, GradualUnfre
 
 /// \brief All methods, in the order of the lesson's table and plot.
 inline const std::vector<Method>& all_methods() {
-  static const std::vector<Method> methods = {Method::Scratch, Method::LinearProbe, Method::FineTune,
-                                              Method::Discriminative, Method::GradualUnfreezing};
+  static const std::vector<Method> methods = {Method::Scratch, Method::LinearProbe,
+                                              Method::FineTune, Method::Discriminative,
+                                              Method::GradualUnfreezing};
   return methods;
 }
 
 /// \brief "scratch", "linear probe", "fine-tune", "discriminative lrs", "gradual unfreezing".
 inline std::string method_name(Method method) {
   switch (method) {
-    case Method::Scratch: return "scratch";
-    case Method::LinearProbe: return "linear probe";
-    case Method::FineTune: return "fine-tune";
-    case Method::Discriminative: return "discriminative lrs";
-    case Method::GradualUnfreezing: return "gradual unfreezing";
+    case Method::Scratch:
+      return "scratch";
+    case Method::LinearProbe:
+      return "linear probe";
+    case Method::FineTune:
+      return "fine-tune";
+    case Method::Discriminative:
+      return "discriminative lrs";
+    case Method::GradualUnfreezing:
+      return "gradual unfreezing";
   }
   return "?";
 }
 
 // [recipe]
-/// \brief The one training recipe every method uses (chosen before looking at test numbers).
-struct Recipe {
-  double eta = 1e-2;            ///< Adam's rate for new layers: the head, or everything from scratch
-  double body_factor = 0.1;     ///< fine-tune: the body's rate is body_factor * eta
-  double layer_factor = 2.6;    ///< discriminative: each Dense layer down divides the rate by this
+/// \brief The one training recipe every few-shot method uses (chosen before looking at test
+/// numbers): the rates of new and pretrained layers, and a budget of updates that depends only
+/// on the training set's size.
+struct FewShotRecipe {
+  double eta = 1e-2;          ///< Adam's rate for new layers: the head, or everything from scratch
+  double body_factor = 0.1;   ///< fine-tune: the body's rate is body_factor * eta
+  double layer_factor = 2.6;  ///< discriminative: each Dense layer down divides the rate by this
   arma::uword batch_size = 32;  ///< examples per update
   arma::uword min_epochs = 20;  ///< at least this many passes over the training set
   arma::uword min_steps = 400;  ///< and at least this many updates (tiny sets need many epochs)
 
-  /// \brief Epochs for n training images: \f$\max(E_{min}, \lceil S_{min} / \lceil n/B \rceil \rceil)\f$.
-  /// 50 images (k = 10) -> 200 epochs of 2 updates; 2,500 (k = 500) -> 20 epochs of 79.
+  /// \brief Epochs for n training images: \f$\max(E_{min}, \lceil S_{min} / \lceil n/B \rceil
+  /// \rceil)\f$. 50 images (k = 10) -> 200 epochs of 2 updates; 2,500 (k = 500) -> 20 epochs of 79.
   arma::uword epochs(arma::uword n) const {
     const arma::uword batches = (n + batch_size - 1) / batch_size;  // updates per epoch
     return std::max(min_epochs, (min_steps + batches - 1) / batches);
@@ -100,8 +109,8 @@ TransferNet<T> make_network(Method method, const std::string& path, arma::uword 
 /// the head alone; the last stage: every layer).
 /// \return the groups; any parameter not in them is frozen
 template <class T>
-std::vector<ParamGroup<T>> param_groups(TransferNet<T>& tn, Method method, const Recipe& recipe,
-                                        std::size_t stage = 0) {
+std::vector<ParamGroup<T>> param_groups(TransferNet<T>& tn, Method method,
+                                        const FewShotRecipe& recipe, std::size_t stage = 0) {
   switch (method) {
     case Method::Scratch:
       return {{tn.net.params(), 1.0, "all"}};
@@ -115,7 +124,7 @@ std::vector<ParamGroup<T>> param_groups(TransferNet<T>& tn, Method method, const
       std::size_t depth = 0;
       for (std::size_t l = tn.net.size(); l-- > 0;) {
         auto params = tn.net.layer(l).params(std::to_string(l) + ".");
-        if (params.empty()) continue;  // an activation
+        if (params.empty()) continue;                                     // an activation
         if (method == Method::GradualUnfreezing && depth > stage) break;  // still frozen
         groups.push_back({params, std::pow(recipe.layer_factor, -double(depth)),
                           std::to_string(l) + " " + tn.net.layer(l).describe()});
@@ -131,7 +140,7 @@ std::vector<ParamGroup<T>> param_groups(TransferNet<T>& tn, Method method, const
 template <class T>
 std::size_t dense_layers(TransferNet<T>& tn) {
   std::size_t n = 0;
-  for (std::size_t l = 0; l < tn.net.size(); ++l) n += !tn.net.layer(l).params("").empty();
+  for (std::size_t l = 0; l < tn.net.size(); ++l) n += tn.net.layer(l).kind() == "Dense";
   return n;
 }
 // [groups]
@@ -150,8 +159,8 @@ struct TrainReport {
 /// per Dense layer and starts each stage with a new optimizer over more parameters.
 /// \param X (784 x n) training images; \param labels (n) classes 0 .. K-1
 template <class T>
-TrainReport train(TransferNet<T>& tn, Method method, const arma::Mat<T>& X, const arma::uvec& labels,
-                  const Recipe& recipe, course::Rng& rng) {
+TrainReport train(TransferNet<T>& tn, Method method, const arma::Mat<T>& X,
+                  const arma::uvec& labels, const FewShotRecipe& recipe, course::Rng& rng) {
   const arma::uword K = tn.head().n_out();
   const arma::Mat<T> Y = course::one_hot<arma::Mat<T>>(labels, K);  // (K x n) targets
   TrainReport report;
@@ -163,25 +172,20 @@ TrainReport train(TransferNet<T>& tn, Method method, const arma::Mat<T>& X, cons
   arma::uword epoch = 0;
   for (std::size_t stage = 0; stage < stages; ++stage) {
     // The optimizer is given exactly the parameters this method trains (now).
-    GroupOptimizer<T> optimizer(param_groups(tn, method, recipe, stage), recipe.eta,
-                                [](std::vector<Param<T>> p) { return std::make_unique<Adam<T>>(std::move(p)); });
+    GroupOptimizer<T> optimizer(
+        param_groups(tn, method, recipe, stage), recipe.eta,
+        [](std::vector<Param<T>> p) { return std::make_unique<Adam<T>>(std::move(p)); });
     report.trainable = 0;
     for (const auto& p : optimizer.params()) report.trainable += p.value->n_elem;
     Trainer<T> trainer(tn.net, loss, optimizer, recipe.batch_size);
     optimizer.eta = schedule.eta_at(report.steps);  // the schedule runs on across stages
     trainer.after_batch = [&](arma::uword) { optimizer.eta = schedule.eta_at(++report.steps); };
     const arma::uword stage_end = report.epochs * (stage + 1) / stages;  // equal shares
-    for (; epoch < stage_end; ++epoch) report.final_loss = trainer.train_epoch(X, Y, rng, epoch + 1);
+    for (; epoch < stage_end; ++epoch)
+      report.final_loss = trainer.train_epoch(X, Y, rng, epoch + 1);
   }
   return report;
 }
 // [train]
-
-/// \brief Fraction of images classified correctly.
-/// \param X (784 x n) images; \param labels (n) their classes
-template <class T>
-double accuracy(TransferNet<T>& tn, const arma::Mat<T>& X, const arma::uvec& labels) {
-  return double(count_correct(tn.net, X, labels)) / double(X.n_cols);
-}
 
 }  // namespace mlp

@@ -30,19 +30,13 @@
 #include "chapters/08_training_deeper/initializers.hpp"
 #include "chapters/11_pretraining/checkpoint.hpp"
 #include "chapters/11_pretraining/class_subset.hpp"
+#include "chapters/11_pretraining/pretrained.hpp"
 #include "chapters/11_pretraining/safetensors.hpp"
 #include "common/data.hpp"
 #include "common/error.hpp"
 #include "common/random.hpp"
 
-#ifndef COURSE_PRETRAINED_FILE
-#define COURSE_PRETRAINED_FILE "chapters/11_pretraining/pretrained/mnist04_mlp.safetensors"
-#endif
-
 namespace mlp {
-
-/// \brief The checkpoint shipped with chapter 11: 784-128-64-5 ReLU, trained on digits 0-4.
-inline std::string default_pretrained_file() { return COURSE_PRETRAINED_FILE; }
 
 // [task_data]
 /// \brief A classification task before subsetting: the labelled training pool and the test set.
@@ -92,8 +86,8 @@ inline TaskData load_fashion(const std::string& data_dir = "") {
 /// \param n_classes K; \param k images per class (every class must have at least k)
 /// \param subset_seed seeds the permutation (independent of the run's generator)
 /// \return (K*k) pool indices, in increasing order (the file's order)
-inline arma::uvec few_shot_indices(const arma::uvec& labels, arma::uword n_classes,
-                                   arma::uword k, std::uint64_t subset_seed) {
+inline arma::uvec few_shot_indices(const arma::uvec& labels, arma::uword n_classes, arma::uword k,
+                                   std::uint64_t subset_seed) {
   if (k == 0) throw course::UsageError("few_shot_indices: k must be at least 1");
   course::Rng rng(subset_seed);
   const arma::uvec order = course::permutation(labels.n_elem, rng);  // (N) a random order
@@ -103,7 +97,8 @@ inline arma::uvec few_shot_indices(const arma::uvec& labels, arma::uword n_class
     const arma::uword c = labels[i];
     if (c >= n_classes)
       throw course::Error("few_shot_indices: label " + std::to_string(c) + " of image " +
-                          std::to_string(i) + " is not below n_classes = " + std::to_string(n_classes));
+                          std::to_string(i) +
+                          " is not below n_classes = " + std::to_string(n_classes));
     if (taken[c] < k) {  // keep the first k of each class in the permuted order
       ++taken[c];
       keep.push_back(i);
@@ -146,7 +141,8 @@ inline TaskData with_validation_set(const TaskData& task, arma::uword max_k, arm
   arma::uvec free = arma::find(used == 0);
   if (free.n_elem > n) free = free.head(n);
   TaskData out = task;
-  out.name = task.name + " (validation: " + std::to_string(free.n_elem) + " held-out training images)";
+  out.name =
+      task.name + " (validation: " + std::to_string(free.n_elem) + " held-out training images)";
   out.test.X = task.pool.X.cols(free);  // (784 x n)
   out.test.labels = task.pool.labels.elem(free);
   return out;
@@ -191,7 +187,8 @@ namespace detail {
 inline bool layer_index(const std::string& name, std::size_t& l) {
   std::size_t k = 0;
   l = 0;
-  for (; k < name.size() && name[k] >= '0' && name[k] <= '9'; ++k) l = 10 * l + std::size_t(name[k] - '0');
+  for (; k < name.size() && name[k] >= '0' && name[k] <= '9'; ++k)
+    l = 10 * l + std::size_t(name[k] - '0');
   return k > 0 && k < name.size() && name[k] == '.';
 }
 }  // namespace detail
@@ -212,7 +209,8 @@ inline std::string infer_layers(const safetensors::Tensors& tensors, const std::
   for (const auto& [name, t] : tensors) {
     std::size_t l = 0;
     if (!detail::layer_index(name, l))
-      throw course::Error(source + ": tensor '" + name + "' is not named like a layer of a "
+      throw course::Error(source + ": tensor '" + name +
+                          "' is not named like a layer of a "
                           "PyTorch nn.Sequential (\"<index>.weight\")");
     if (name.substr(name.find('.') + 1) == "weight") dense.push_back(l);
   }
@@ -223,7 +221,8 @@ inline std::string infer_layers(const safetensors::Tensors& tensors, const std::
   for (std::size_t i = 1; i < dense.size(); ++i) {
     if (dense[i] != dense[i - 1] + 2)
       throw course::Error(source + ": Dense layers " + std::to_string(dense[i - 1]) + " and " +
-                          std::to_string(dense[i]) + " are not one activation apart; add a \"layers\" "
+                          std::to_string(dense[i]) +
+                          " are not one activation apart; add a \"layers\" "
                           "entry to __metadata__ (e.g. \"Dense,ReLU,Dense\")");
     layers += "," + activation + ",Dense";
   }
@@ -240,7 +239,8 @@ inline std::string infer_layers(const safetensors::Tensors& tensors, const std::
 /// every body tensor must fit), and appends the new head, initialized by `init` from `rng`
 /// (He: \f$ W \sim N(0, 2/n_{in}),\ b = 0 \f$ by default). The body's values are the file's,
 /// bit for bit.
-/// \param path a safetensors file (e.g. default_pretrained_file(), or one exported from PyTorch)
+/// \param path a safetensors file (e.g. chapter 11's shipped_checkpoint(), or one exported from
+/// PyTorch)
 /// \param n_classes K, the new head's outputs
 /// \param rng draws the head's initial weights
 /// \param default_activation used between Dense layers when the file has no "layers" metadata
@@ -271,9 +271,13 @@ TransferNet<T> load_with_new_head(const std::string& path, arma::uword n_classes
   }
   std::size_t last_dense = types.size();
   for (std::size_t l = types.size(); l-- > 0;)
-    if (types[l] == "Dense") { last_dense = l; break; }
+    if (types[l] == "Dense") {
+      last_dense = l;
+      break;
+    }
   if (last_dense == types.size() || last_dense == 0)
-    throw course::Error(path + ": the network \"" + all + "\" needs at least two Dense layers "
+    throw course::Error(path + ": the network \"" + all +
+                        "\" needs at least two Dense layers "
                         "(a body, and a head to replace)");
   // The body: layers [0, last_dense) and their tensors; the old head's tensors are dropped.
   safetensors::File body;
@@ -282,7 +286,8 @@ TransferNet<T> load_with_new_head(const std::string& path, arma::uword n_classes
   for (auto& [name, t] : file.tensors) {
     std::size_t l = 0;
     if (!detail::layer_index(name, l))
-      throw course::Error(path + ": tensor '" + name + "' is not named like a layer of a "
+      throw course::Error(path + ": tensor '" + name +
+                          "' is not named like a layer of a "
                           "PyTorch nn.Sequential (\"<index>.weight\")");
     if (l < last_dense) body.tensors[name] = t;
   }
@@ -296,7 +301,8 @@ TransferNet<T> load_with_new_head(const std::string& path, arma::uword n_classes
   // The new head reads the last body Dense's outputs.
   arma::uword n_hidden = 0;
   for (std::size_t l = 0; l < out.net.size(); ++l)
-    if (auto* d = dynamic_cast<Dense<T>*>(&out.net.layer(l))) n_hidden = d->n_out();
+    if (out.net.layer(l).kind() == "Dense")
+      n_hidden = static_cast<const Dense<T>&>(out.net.layer(l)).n_out();
   course::Rng unused(0);  // Dense's constructor draws N(0, 1); init() redraws from the run's rng
   Dense<T>& head = out.net.template add<Dense<T>>(n_hidden, n_classes, unused);
   init(head, rng);

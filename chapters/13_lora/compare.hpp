@@ -6,14 +6,15 @@
 /// head, drawn from the same generator, so the head starts identical. The methods differ only
 /// in what the optimizer is given:
 ///
-/// | method         | the optimizer is given                           | trainable numbers (784-128-64-5) |
+/// | method         | the optimizer is given                           | trainable numbers
+/// (784-128-64-5) |
 /// |----------------|--------------------------------------------------|----------------------------------|
-/// | linear probe   | the head                                         | 325                              |
-/// | LoRA, rank r   | A and B of both hidden layers, and the head      | 1104 r + 325                     |
-/// | full fine-tune | everything: the body's W and b, and the head     | 109,061                          |
+/// | linear probe   | the head                                         | 325 | | LoRA, rank r   | A
+/// and B of both hidden layers, and the head      | 1104 r + 325                     | | full
+/// fine-tune | everything: the body's W and b, and the head     | 109,061 |
 ///
 /// Each parameter group has its own starting rate (Adam), and all follow one cosine from there
-/// down to 0, over chapter 12's number of updates (Recipe::epochs) and batch size.
+/// down to 0, over chapter 12's number of updates (FewShotRecipe::epochs) and batch size.
 /// Omits: training the frozen biases alongside LoRA (PEFT's `bias="lora_only"`), a different rate
 /// for A than for B (LoRA+), and early stopping (the few-shot task has no labels to spare).
 #pragma once
@@ -37,7 +38,7 @@ namespace mlp {
 /// \brief One way of adapting: a linear probe, full fine-tuning, or LoRA of some rank.
 struct Adaptation {
   enum Kind { LinearProbe, FullFineTune, LoRA } kind = LoRA;  ///< which method
-  arma::uword rank = 0;                                        ///< r (LoRA only)
+  arma::uword rank = 0;                                       ///< r (LoRA only)
 
   /// \brief "linear probe", "full fine-tune" or "LoRA r = 8".
   std::string name() const {
@@ -61,9 +62,9 @@ struct Rates {
 /// \brief A network made ready for one method: the layers, and what the optimizer gets.
 template <class T>
 struct Prepared {
-  Sequential<T> net;                   ///< the network to train (LoRA: with LoRADense layers)
-  std::vector<ParamGroup<T>> groups;   ///< what is trained, at which starting rate
-  arma::uword trainable = 0;           ///< numbers in the groups (the head included)
+  Sequential<T> net;                  ///< the network to train (LoRA: with LoRADense layers)
+  std::vector<ParamGroup<T>> groups;  ///< what is trained, at which starting rate
+  arma::uword trainable = 0;          ///< numbers in the groups (the head included)
 };
 
 // [prepare]
@@ -80,20 +81,20 @@ Prepared<T> prepare(TransferNet<T>&& tn, const Adaptation& method, const Rates& 
   Prepared<T> p;
   const auto head = tn.head_params();
   if (method.kind == Adaptation::LinearProbe) {
-    p.groups = {{head, rates.probe, "head"}};             // the body is frozen: not handed over
+    p.groups = {{head, rates.probe, "head"}};  // the body is frozen: not handed over
     p.net = std::move(tn.net);
   } else if (method.kind == Adaptation::FullFineTune) {
     p.groups = {{tn.body_params(), rates.full_body, "body"}, {head, rates.full_head, "head"}};
     p.net = std::move(tn.net);
   } else {
-    std::vector<std::size_t> body_dense;                  // e.g. {0, 2}: the hidden layers
+    std::vector<std::size_t> body_dense;  // e.g. {0, 2}: the hidden layers
     for (std::size_t l = 0; l < tn.n_body_layers; ++l)
-      if (dynamic_cast<Dense<T>*>(&tn.net.layer(l))) body_dense.push_back(l);
+      if (tn.net.layer(l).kind() == "Dense") body_dense.push_back(l);
     p.net = with_lora(tn.net, body_dense, method.rank, rates.alpha, rng_A);
-    std::vector<Param<T>> adapters;                       // every A and B; W0, b0 stay out
+    std::vector<Param<T>> adapters;  // every A and B; W0, b0 stay out
     for (std::size_t l : body_dense)
       for (auto& q : p.net.layer(l).params(std::to_string(l) + ".")) adapters.push_back(q);
-    const std::size_t h = p.net.size() - 1;               // the head, a plain Dense, trained whole
+    const std::size_t h = p.net.size() - 1;  // the head, a plain Dense, trained whole
     p.groups = {{adapters, rates.lora, "LoRA A, B"},
                 {p.net.layer(h).params(std::to_string(h) + "."), rates.lora_head, "head"}};
   }
@@ -114,14 +115,13 @@ Prepared<T> prepare(TransferNet<T>&& tn, const Adaptation& method, const Rates& 
 template <class T>
 double train_groups(Sequential<T>& net, const std::vector<ParamGroup<T>>& groups,
                     const arma::Mat<T>& X, const arma::uvec& labels, arma::uword n_classes,
-                    const Recipe& recipe, course::Rng& rng) {
+                    const FewShotRecipe& recipe, course::Rng& rng) {
   const arma::Mat<T> Y = course::one_hot<arma::Mat<T>>(labels, n_classes);  // (K x n) targets
   const arma::uword epochs = recipe.epochs(X.n_cols);
   const arma::uword batches = (X.n_cols + recipe.batch_size - 1) / recipe.batch_size;
   SoftmaxCrossEntropy<T> loss;
-  GroupOptimizer<T> optimizer(groups, 1.0, [](std::vector<Param<T>> p) {
-    return std::make_unique<Adam<T>>(std::move(p));
-  });
+  GroupOptimizer<T> optimizer(
+      groups, 1.0, [](std::vector<Param<T>> p) { return std::make_unique<Adam<T>>(std::move(p)); });
   Trainer<T> trainer(net, loss, optimizer, recipe.batch_size);
   follow(trainer, optimizer, CosineSchedule{1.0, 0.0, epochs * batches});  // factor 1 -> 0
   double L = 0;

@@ -61,20 +61,25 @@ class LoRADense : public Layer<T> {
   /// \f$A\f$ is drawn as in the paper's reference code (loralib, and Hugging Face's PEFT):
   /// PyTorch's `kaiming_uniform_(A, a=sqrt(5))`, whose gain \f$\sqrt{2/(1 + a^2)} = \sqrt{1/3}\f$
   /// makes the bound \f$\sqrt{1/3} \cdot \sqrt{3/n_{in}} = 1/\sqrt{n_{in}}\f$:
-  /// \f[ A_{jk} \sim U\!\left(-\frac{1}{\sqrt{n_{in}}}, \frac{1}{\sqrt{n_{in}}}\right), \qquad B = 0. \f]
-  /// \param base the pretrained layer (copied in; the copy is never changed)
-  /// \param r the rank, 1 <= r <= min(n_in, n_out)
-  /// \param alpha the scale numerator: the update is multiplied by \f$\alpha / r\f$
-  /// \param rng draws A
+  /// \f[ A_{jk} \sim U\!\left(-\frac{1}{\sqrt{n_{in}}}, \frac{1}{\sqrt{n_{in}}}\right), \qquad B =
+  /// 0. \f] \param base the pretrained layer (copied in; the copy is never changed) \param r the
+  /// rank, 1 <= r <= min(n_in, n_out) \param alpha the scale numerator: the update is multiplied by
+  /// \f$\alpha / r\f$ \param rng draws A
   LoRADense(Dense<T> base, arma::uword r, double alpha, course::Rng& rng)
-      : A(r, base.n_in()), B(base.n_out(), r, arma::fill::zeros), dA(r, base.n_in(), arma::fill::zeros),
-        dB(base.n_out(), r, arma::fill::zeros), base_(std::move(base)), r_(r), alpha_(alpha),
+      : A(r, base.n_in()),
+        B(base.n_out(), r, arma::fill::zeros),
+        dA(r, base.n_in(), arma::fill::zeros),
+        dB(base.n_out(), r, arma::fill::zeros),
+        base_(std::move(base)),
+        r_(r),
+        alpha_(alpha),
         scale_(static_cast<T>(alpha / double(r))) {
     if (r == 0 || r > std::min(base_.n_in(), base_.n_out()))
       throw course::UsageError("LoRA rank r = " + std::to_string(r) + " for " + base_.describe() +
                                ": must be between 1 and min(n_in, n_out) = " +
                                std::to_string(std::min(base_.n_in(), base_.n_out())));
-    if (!(alpha > 0)) throw course::UsageError("LoRA alpha must be > 0, got " + std::to_string(alpha));
+    if (!(alpha > 0))
+      throw course::UsageError("LoRA alpha must be > 0, got " + std::to_string(alpha));
     const double bound = 1.0 / std::sqrt(double(base_.n_in()));
     course::fill_uniform(A, rng, -bound, bound);  // A ~ U(-1/sqrt(n_in), 1/sqrt(n_in))
   }
@@ -99,11 +104,11 @@ class LoRADense : public Layer<T> {
       throw course::Error(describe() + ": expected an input with " + std::to_string(n_in()) +
                           " rows (features), got " + std::to_string(X.n_rows) + " x " +
                           std::to_string(X.n_cols));
-    X_ = &X;                  // kept for backward: dA = s (B^T delta) X^T
-    AX_ = A * X;              // A X                       (r x m), kept for dB
-    Z_ = base_.W * X;         // Z = W0 X                  (n_out x m)
-    Z_.each_col() += base_.b; //   + b0, to every column
-    Z_ += scale_ * B * AX_;   //   + s B (A X)
+    X_ = &X;                   // kept for backward: dA = s (B^T delta) X^T
+    AX_ = A * X;               // A X                       (r x m), kept for dB
+    Z_ = base_.W * X;          // Z = W0 X                  (n_out x m)
+    Z_.each_col() += base_.b;  //   + b0, to every column
+    Z_ += scale_ * B * AX_;    //   + s B (A X)
     return Z_;
   }
   // [lora_forward]
@@ -111,14 +116,14 @@ class LoRADense : public Layer<T> {
   // [lora_backward]
   const Mat& backward(const Mat& delta, bool need_dX = true) override {
     // In the forward pass Z = W0 X + b0 + s B (A X), so now, with delta = dL/dZ (n_out x m):
-    dB = scale_ * delta * AX_.t();       // dL/dB = s delta (A X)^T          (n_out x r)
-    BtDelta_ = B.t() * delta;            // B^T delta                        (r x m)
-    dA = scale_ * BtDelta_ * X_->t();    // dL/dA = s (B^T delta) X^T        (r x n_in)
+    dB = scale_ * delta * AX_.t();     // dL/dB = s delta (A X)^T          (n_out x r)
+    BtDelta_ = B.t() * delta;          // B^T delta                        (r x m)
+    dA = scale_ * BtDelta_ * X_->t();  // dL/dA = s (B^T delta) X^T        (r x n_in)
     if (need_dX) {
       dX_ = base_.W.t() * delta;         // dL/dX = W0^T delta               (n_in x m)
       dX_ += scale_ * A.t() * BtDelta_;  //       + s A^T (B^T delta)
     }
-    return dX_;                          // no dL/dW0, no dL/db0: frozen
+    return dX_;  // no dL/dW0, no dL/db0: frozen
   }
   // [lora_backward]
 
@@ -154,15 +159,15 @@ class LoRADense : public Layer<T> {
   }
 
  private:
-  Dense<T> base_;               // the frozen pretrained layer: W0 = base_.W, b0 = base_.b
+  Dense<T> base_;  // the frozen pretrained layer: W0 = base_.W, b0 = base_.b
   arma::uword r_;
   double alpha_;
-  T scale_;                     // s = alpha / r
-  const Mat* X_ = nullptr;      // the input of the last forward()
-  Mat AX_;                      // (r x m) A X, reused
-  Mat Z_;                       // (n_out x m) output buffer, reused
-  Mat BtDelta_;                 // (r x m) B^T delta, reused
-  Mat dX_;                      // (n_in x m) input-gradient buffer, reused
+  T scale_;                 // s = alpha / r
+  const Mat* X_ = nullptr;  // the input of the last forward()
+  Mat AX_;                  // (r x m) A X, reused
+  Mat Z_;                   // (n_out x m) output buffer, reused
+  Mat BtDelta_;             // (r x m) B^T delta, reused
+  Mat dX_;                  // (n_in x m) input-gradient buffer, reused
 };
 
 }  // namespace mlp

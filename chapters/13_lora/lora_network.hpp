@@ -4,8 +4,8 @@
 ///
 /// A Sequential owns its layers and cannot swap one, so with_lora() builds a new network from
 /// an existing one, layer by layer: a target Dense becomes a LoRADense around a copy of it
-/// (frozen), any other Dense is copied as it is and stays trainable (the new head), an
-/// activation is created afresh. merged() does the reverse. The network handed in is not
+/// (frozen); any other layer is copied as it is (Layer::clone()), so another Dense stays
+/// trainable (the new head). merged() does the reverse. The network handed in is not
 /// changed. Omits: LoRA on some units of a layer only, several adapters on one base at once,
 /// and unmerging (subtracting an update from merged weights).
 #pragma once
@@ -22,50 +22,32 @@
 
 namespace mlp {
 
-namespace detail {
-/// Append a new activation of the same type as `layer` (ReLU, Sigmoid or Tanh) to `net`.
-template <class T>
-void add_same_activation(Sequential<T>& net, Layer<T>& layer) {
-  if (dynamic_cast<ReLU<T>*>(&layer)) net.template add<ReLU<T>>();
-  else if (dynamic_cast<Sigmoid<T>*>(&layer)) net.template add<Sigmoid<T>>();
-  else if (dynamic_cast<Tanh<T>*>(&layer)) net.template add<Tanh<T>>();
-  else
-    throw course::Error("LoRA: cannot copy layer " + layer.describe() +
-                        " (this code knows Dense, LoRADense, ReLU, Sigmoid and Tanh)");
-}
-}  // namespace detail
-
 // [with_lora]
 /// \brief The network with LoRA on the Dense layers listed in `targets`.
 ///
 /// Layer l in `targets` (it must be a Dense) becomes `LoRADense(copy of layer l, r, alpha)`:
-/// its weights frozen, A drawn from `rng`, B = 0. Every other Dense is copied and stays
-/// trainable (in this chapter: the new head); activations are created anew. At this point the
-/// new network computes exactly what `net` computes (B = 0).
+/// its weights frozen, A drawn from `rng`, B = 0. Every other layer is copied: a Dense stays
+/// trainable (in this chapter: the new head). At this point the new network computes exactly
+/// what `net` computes (B = 0).
 /// \param net the network to adapt (not changed), e.g. chapter 12's pretrained body + new head
 /// \param targets indices of the Dense layers to adapt, e.g. {0, 2} for both hidden layers
 /// \param r the rank; \param alpha the scale numerator (the update is scaled by alpha / r)
 /// \param rng draws each A, first target first
 template <class T>
-Sequential<T> with_lora(Sequential<T>& net, const std::vector<std::size_t>& targets,
-                        arma::uword r, double alpha, course::Rng& rng) {
+Sequential<T> with_lora(Sequential<T>& net, const std::vector<std::size_t>& targets, arma::uword r,
+                        double alpha, course::Rng& rng) {
   for (std::size_t t : targets)
-    if (t >= net.size() || !dynamic_cast<Dense<T>*>(&net.layer(t)))
-      throw course::UsageError("LoRA target layer " + std::to_string(t) + " is not a Dense layer of " +
-                               net.describe());
+    if (t >= net.size() || net.layer(t).kind() != "Dense")
+      throw course::UsageError("LoRA target layer " + std::to_string(t) +
+                               " is not a Dense layer of " + net.describe());
   Sequential<T> out;
   for (std::size_t l = 0; l < net.size(); ++l) {
-    Layer<T>& layer = net.layer(l);
-    if (auto* dense = dynamic_cast<Dense<T>*>(&layer)) {
-      if (std::find(targets.begin(), targets.end(), l) != targets.end())
-        out.template add<LoRADense<T>>(*dense, r, alpha, rng);  // frozen W0, b0; trainable A, B
-      else
-        out.template add<Dense<T>>(*dense);                       // trained as a whole (the head)
-    } else if (auto* lora = dynamic_cast<LoRADense<T>*>(&layer)) {
-      out.template add<LoRADense<T>>(*lora);
-    } else {
-      detail::add_same_activation(out, layer);
-    }
+    const Layer<T>& layer = net.layer(l);
+    if (std::find(targets.begin(), targets.end(), l) != targets.end())
+      out.template add<LoRADense<T>>(static_cast<const Dense<T>&>(layer), r, alpha,
+                                     rng);  // frozen W0, b0; trainable A, B
+    else
+      out.add(layer.clone());  // as it is: the head is trained as a whole
   }
   return out;
 }
@@ -78,10 +60,11 @@ template <class T>
 Sequential<T> merged(Sequential<T>& net) {
   Sequential<T> out;
   for (std::size_t l = 0; l < net.size(); ++l) {
-    Layer<T>& layer = net.layer(l);
-    if (auto* lora = dynamic_cast<LoRADense<T>*>(&layer)) out.template add<Dense<T>>(lora->merge());
-    else if (auto* dense = dynamic_cast<Dense<T>*>(&layer)) out.template add<Dense<T>>(*dense);
-    else detail::add_same_activation(out, layer);
+    const Layer<T>& layer = net.layer(l);
+    if (layer.kind() == "LoRADense")
+      out.template add<Dense<T>>(static_cast<const LoRADense<T>&>(layer).merge());
+    else
+      out.add(layer.clone());  // a Dense or an activation, as it is
   }
   return out;
 }
@@ -92,7 +75,7 @@ template <class T>
 std::vector<std::size_t> lora_layers(Sequential<T>& net) {
   std::vector<std::size_t> out;
   for (std::size_t l = 0; l < net.size(); ++l)
-    if (dynamic_cast<LoRADense<T>*>(&net.layer(l))) out.push_back(l);
+    if (net.layer(l).kind() == "LoRADense") out.push_back(l);
   return out;
 }
 
