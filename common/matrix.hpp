@@ -7,6 +7,7 @@
 /// that themselves.
 #pragma once
 
+#include <algorithm>
 #include <armadillo>
 #include <cmath>
 #include <string>
@@ -170,6 +171,14 @@ inline MeanSd mean_sd(const std::vector<double>& v) {
     r.sd = std::sqrt(ss / double(v.size() - 1));
   }
   return r;
+}
+
+/// \brief The median of a list of values: the middle one after sorting (the upper middle one
+/// for an even count); 0 for an empty list. Used for the wall-clock times of epochs.
+inline double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
 /// \brief Confusion matrix: entry (i, j) counts samples of true class i predicted as j.

@@ -27,8 +27,8 @@ inline int step(double z) { return z >= 0.0 ? 1 : 0; }
 
 /// \brief A single perceptron: weights, a bias, and the perceptron learning rule.
 struct Perceptron {
-  arma::vec w;    ///< (n_in) weights, one per input
-  double b = 0;   ///< bias (the weight of an input that is always 1)
+  arma::vec w;   ///< (n_in) weights, one per input
+  double b = 0;  ///< bias (the weight of an input that is always 1)
 
   /// Start from zero weights, as Novikoff's bound assumes.
   explicit Perceptron(arma::uword n_in) : w(n_in, arma::fill::zeros) {}
@@ -96,8 +96,9 @@ inline History train(Perceptron& p, const arma::mat& X, const arma::ivec& t, dou
 
 /// Novikoff's quantities for a separator (w, b) of the data.
 struct NovikoffBound {
-  double R;      ///< radius: \f$ \max_i \lVert (\mathbf{x}_i, 1) \rVert \f$
-  double gamma;  ///< margin of the separator: \f$ \min_i s_i (\mathbf{w}\cdot\mathbf{x}_i + b) / \lVert(\mathbf{w}, b)\rVert \f$
+  double R;  ///< radius: \f$ \max_i \lVert (\mathbf{x}_i, 1) \rVert \f$
+  double
+      gamma;  ///< margin of the separator: \f$ \min_i s_i (\mathbf{w}\cdot\mathbf{x}_i + b) / \lVert(\mathbf{w}, b)\rVert \f$
   double bound;  ///< \f$ (R/\gamma)^2 \f$, infinite when gamma <= 0 (not a separator)
 };
 
@@ -109,17 +110,17 @@ struct NovikoffBound {
 /// signs \f$ s_i = 2t_i - 1 \f$. Any separator gives a valid bound; here it is the one training
 /// found. The learning rate does not matter: from zero, eta only scales w and b.
 /// \param X (n_in x n) examples; \param t (n) targets 0/1; \param w (n_in), b: a separator
-inline NovikoffBound novikoff_bound(const arma::mat& X, const arma::ivec& t,
-                                    const arma::vec& w, double b) {
+inline NovikoffBound novikoff_bound(const arma::mat& X, const arma::ivec& t, const arma::vec& w,
+                                    double b) {
   const double norm = std::sqrt(arma::dot(w, w) + b * b);  // ||(w, b)||
   double R = 0, gamma = std::numeric_limits<double>::infinity();
   for (arma::uword i = 0; i < X.n_cols; ++i) {
-    const double s = 2.0 * t[i] - 1.0;                               // s_i in {-1, +1}
+    const double s = 2.0 * t[i] - 1.0;                                // s_i in {-1, +1}
     R = std::max(R, std::sqrt(arma::dot(X.col(i), X.col(i)) + 1.0));  // ||(x_i, 1)||
     gamma = std::min(gamma, s * (arma::dot(w, X.col(i)) + b) / norm);
   }
-  const double bound = gamma > 0 ? (R / gamma) * (R / gamma)
-                                 : std::numeric_limits<double>::infinity();
+  const double bound =
+      gamma > 0 ? (R / gamma) * (R / gamma) : std::numeric_limits<double>::infinity();
   return {R, gamma, bound};
 }
 // [novikoff]

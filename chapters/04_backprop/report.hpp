@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chapters/04_backprop/experiments.hpp"
+#include "common/matrix.hpp"
 #include "common/plot.hpp"
 #include "common/run.hpp"
 
@@ -28,10 +29,7 @@ inline std::string range_str(double r) {
 
 /// Median number of epochs of the successful runs (0 when none succeeded).
 inline double median_epochs(const WidthStudy& s) {
-  std::vector<arma::uword> e = s.epochs_to_solve;
-  if (e.empty()) return 0.0;
-  std::sort(e.begin(), e.end());
-  return static_cast<double>(e[e.size() / 2]);
+  return course::median(std::vector<double>(s.epochs_to_solve.begin(), s.epochs_to_solve.end()));
 }
 
 /// \brief Print the shown network and its two checks.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chapters/07_softmax_cross_entropy/experiments.hpp"
+#include "common/matrix.hpp"
 #include "common/plot.hpp"
 #include "common/run.hpp"
 
@@ -150,11 +151,6 @@ inline nlohmann::json summary(const Classifier& r) {
           {"confusion", confusion}};
 }
 
-inline double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
 /// The chapter's summary.json fields (the scaffold adds chapter, seed, full and the total time).
 inline nlohmann::json summary(const Regression& reg, const SlowdownRace& race,
                               const std::vector<Classifier>& results, const Config& c) {
@@ -197,7 +193,7 @@ inline nlohmann::json summary(const Regression& reg, const SlowdownRace& race,
   for (const auto& r : results) {
     s[r.dataset] = summary(r);
     s["timing_seconds"][r.dataset + "_total"] = r.seconds;
-    s["timing_seconds"][r.dataset + "_median_epoch"] = median(r.epoch_seconds);
+    s["timing_seconds"][r.dataset + "_median_epoch"] = course::median(r.epoch_seconds);
   }
   return s;
 }

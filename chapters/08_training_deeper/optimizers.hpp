@@ -66,6 +66,8 @@ class Momentum : public Optimizer<T> {
 /// \f[ v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\,(g + \mu v). \f]
 /// It steps as if it had already moved by the momentum and looked at the gradient there: the
 /// correction \f$g\f$ enters twice, so an overshoot is damped one step earlier.
+/// Written out in full beside Momentum on purpose: the two classes differ in one line, the
+/// update, and that line is the lesson.
 template <class T>
 class Nesterov : public Optimizer<T> {
  public:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chapters/08_training_deeper/experiments.hpp"
+#include "common/matrix.hpp"
 #include "common/plot.hpp"
 #include "common/run.hpp"
 
@@ -178,8 +179,6 @@ inline nlohmann::json summary(const GradientProbe& p, const Race& race, const De
       course::fixed(sn[0], 4) + " -> " + course::fixed(sn[3], 3) +
       " (Nielsen 0.003 -> 0.285), ReLU+He " + course::fixed(rh[0], 2) + " -> " +
       course::fixed(rh[3], 2);
-  std::vector<double> sorted = deeper.epoch_seconds;
-  std::sort(sorted.begin(), sorted.end());
   return {{"headline", headline},
           {"gradient_probe", summary(p)},
           {"optimizer_race", summary(race)},
@@ -187,7 +186,7 @@ inline nlohmann::json summary(const GradientProbe& p, const Race& race, const De
           {"timing_seconds",
            {{"race", race.seconds},
             {"deeper_epochs", deeper.epoch_seconds},
-            {"deeper_median_epoch", sorted[sorted.size() / 2]}}}};
+            {"deeper_median_epoch", course::median(deeper.epoch_seconds)}}}};
 }
 
 }  // namespace training_deeper

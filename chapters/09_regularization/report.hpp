@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chapters/09_regularization/experiments.hpp"
+#include "common/matrix.hpp"
 #include "common/plot.hpp"
 #include "common/run.hpp"
 
@@ -63,14 +64,12 @@ inline void print(const DepthStudy& study, const SmallConfig& c) {
 }
 
 inline void print(const LargeResult& res) {
-  std::vector<double> sorted = res.epoch_seconds;
-  std::sort(sorted.begin(), sorted.end());
   std::cout << "   best validation epoch " << res.best_epoch << " ("
             << course::percent(res.best_val) << "), restored; test accuracy "
             << course::percent(res.test_acc)
             << " (--full target: >= 98.60%; Simard 2003: 98.4% without distortions; "
                "Srivastava 2014: 98.94% with dropout)\n   median epoch "
-            << course::fixed(sorted[sorted.size() / 2], 1) << " s\n";
+            << course::fixed(course::median(res.epoch_seconds), 1) << " s\n";
 }
 
 /// A curve through per-epoch values: x = 1, 2, ...; y = 100 * value (percent).
@@ -302,9 +301,7 @@ inline void add_large(nlohmann::json& s, const LargeResult& res, const Config& c
   s["headline"] = headline + (headline.empty() ? "" : "; ") + "784-" + hidden + "-" + hidden +
                   "-10 + dropout + shifts: test " + course::percent(res.test_acc) + " (" +
                   std::to_string(c.large.epochs) + " epochs)";
-  std::vector<double> sorted = res.epoch_seconds;
-  std::sort(sorted.begin(), sorted.end());
-  s["timing_seconds"]["large_median_epoch"] = sorted[sorted.size() / 2];
+  s["timing_seconds"]["large_median_epoch"] = course::median(res.epoch_seconds);
   s["timing_seconds"]["large_total"] =
       std::accumulate(res.epoch_seconds.begin(), res.epoch_seconds.end(), 0.0);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chapters/11_pretraining/experiments.hpp"
+#include "common/matrix.hpp"
 #include "common/plot.hpp"
 #include "common/run.hpp"
 
@@ -55,8 +56,6 @@ inline void plot(Pretrained& p, const Digits& d, const course::CommonOptions& co
 /// \brief summary.json's chapter fields for the pretraining run.
 inline nlohmann::json summary(Pretrained& p, const Digits& d, const Config& c,
                               const std::vector<std::string>& paths, bool identical) {
-  std::vector<double> sorted = p.epoch_seconds;
-  std::sort(sorted.begin(), sorted.end());
   const arma::uword n_test = d.test.X.n_cols;
   return {
       {"headline", "digits 0-4: test accuracy " + course::percent(p.accuracy) + " (" +
@@ -80,7 +79,7 @@ inline nlohmann::json summary(Pretrained& p, const Digits& d, const Config& c,
       {"also_saved_to", c.save_path},
       {"checkpoint_bytes", std::filesystem::file_size(paths.back())},
       {"reloaded_logits_bit_identical", identical},
-      {"timing_seconds", {{"median_epoch", sorted[sorted.size() / 2]}}}};
+      {"timing_seconds", {{"median_epoch", course::median(p.epoch_seconds)}}}};
 }
 
 /// \brief summary.json's chapter fields for `--load`.

@@ -53,7 +53,7 @@ struct Data {
   Mat Y_train, Y_test;  // (10 x n) one-hot targets
 };
 
-Data load_data(const course::CommonOptions& common, const Config& c) {
+inline Data load_data(const course::CommonOptions& common, const Config& c) {
   Data d;
   d.train = course::load_images("fashion", "train", common.data_dir, c.train_size);
   d.test = course::load_images("fashion", "test", common.data_dir, c.test_size);
@@ -67,7 +67,8 @@ struct Score {
   double loss = 0, accuracy = 0;
 };
 
-Score evaluate(mlp::Sequential<float>& net, const Mat& X, const Mat& Y, const arma::uvec& labels) {
+inline Score evaluate(mlp::Sequential<float>& net, const Mat& X, const Mat& Y,
+                      const arma::uvec& labels) {
   const Mat Z = mlp::forward_eval(net, X, 2000);  // (10 x n) logits, in chunks of 2,000
   mlp::SoftmaxCrossEntropy<float> loss;
   return {double(loss.forward(Z, Y)), course::accuracy(Z, labels)};
@@ -86,8 +87,8 @@ struct Run {
 /// Train one network: He init (+ 1/sqrt(B) on residual branches) from `seed`, Adam with a
 /// cosine schedule to 0, batches in the order drawn from seed + 1: for one seed, every network
 /// sees the same batches in the same order.
-Run train_one(Kind kind, arma::uword depth, arma::uword width, const Data& d, const Config& c,
-              std::uint64_t seed) {
+inline Run train_one(Kind kind, arma::uword depth, arma::uword width, const Data& d,
+                     const Config& c, std::uint64_t seed) {
   course::Rng init_rng(seed), order_rng(seed + 1);
   mlp::Sequential<float> net =
       mlp::deep_mlp<float>(kind, depth, 784, width, 10, init_rng, !c.unscaled);
@@ -133,8 +134,8 @@ struct Cell {
 };
 
 /// Seeds seed, seed + 100, seed + 200 ... (each uses two generators: s and s + 1).
-Cell train_seeds(Kind kind, arma::uword depth, arma::uword width, const Data& d, const Config& c,
-                 std::uint64_t seed) {
+inline Cell train_seeds(Kind kind, arma::uword depth, arma::uword width, const Data& d,
+                        const Config& c, std::uint64_t seed) {
   Cell cell;
   course::Progress progress(mlp::kind_name(kind) + " depth " + std::to_string(depth) + ", seeds",
                             c.seeds);
@@ -145,12 +146,12 @@ Cell train_seeds(Kind kind, arma::uword depth, arma::uword width, const Data& d,
   return cell;
 }
 
-std::string plus_minus(const MeanSd& v, int decimals, double scale = 1.0) {
+inline std::string plus_minus(const MeanSd& v, int decimals, double scale = 1.0) {
   return course::fixed(scale * v.mean, decimals) +
          (v.sd > 0 ? " +- " + course::fixed(scale * v.sd, decimals) : "");
 }
 
-void print_cell(const std::string& label, const Cell& cell) {
+inline void print_cell(const std::string& label, const Cell& cell) {
   const Run& r = cell.seeds.front();
   std::cout << "  " << std::left << std::setw(9) << label << std::right << " depth " << std::setw(3)
             << r.depth << " (" << std::setw(6) << r.n_params << " parameters): epoch losses";
@@ -172,7 +173,7 @@ struct Sweep {
   }
 };
 
-Sweep depth_sweep(const Data& d, const Config& c, std::uint64_t seed) {
+inline Sweep depth_sweep(const Data& d, const Config& c, std::uint64_t seed) {
   Sweep s{c.kinds, c.depths, {}};
   std::cout << "1. Depth sweep:\n";
   for (Kind kind : c.kinds)
@@ -191,7 +192,7 @@ struct Probe {
   std::vector<std::vector<mlp::LayerGradientNorm>> norms;  // one list per kind
 };
 
-Probe gradient_probe(const Data& d, const Config& c, std::uint64_t seed) {
+inline Probe gradient_probe(const Data& d, const Config& c, std::uint64_t seed) {
   Probe p{*std::max_element(c.depths.begin(), c.depths.end()), c.kinds, {}};
   const arma::uword m = std::min(c.probe_images, d.train.X.n_cols);
   const Mat X = d.train.X.head_cols(m), Y = d.Y_train.head_cols(m);
@@ -212,7 +213,7 @@ struct Wide {
   Cell cell;
 };
 
-Wide wide_or_deep(const Data& d, const Config& c, std::uint64_t seed) {
+inline Wide wide_or_deep(const Data& d, const Config& c, std::uint64_t seed) {
   std::cout << "3. Wide or deep (one hidden layer with the deepest network's parameter count):\n";
   const arma::uword deepest = *std::max_element(c.depths.begin(), c.depths.end());
   course::Rng rng(seed);
@@ -232,7 +233,7 @@ struct Verdict {
   std::optional<bool> removed;      // deepest pre-norm: no more training loss than the best shallow
 };
 
-Verdict verdict(const Sweep& s) {
+inline Verdict verdict(const Sweep& s) {
   Verdict v;
   v.shallow = *std::min_element(s.depths.begin(), s.depths.end());
   v.deepest = *std::max_element(s.depths.begin(), s.depths.end());

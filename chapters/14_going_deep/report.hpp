@@ -14,18 +14,18 @@
 
 namespace going_deep {
 
-void print(const Data& d, const Config& c) {
+inline void print(const Data& d, const Config& c) {
   std::cout << "Fashion-MNIST: " << d.train.X.n_cols << " training images, " << d.test.X.n_cols
             << " test images; width " << c.width << ", Adam (eta " << c.eta
             << ", cosine to 0), batch " << c.batch_size << ", " << c.epochs << " epochs, "
             << c.seeds << " seed(s)\n";
 }
 
-std::string yes_no(const std::optional<bool>& b) {
+inline std::string yes_no(const std::optional<bool>& b) {
   return b ? (*b ? "yes" : "no") : "not measured";
 }
 
-void print(const Probe& p) {
+inline void print(const Probe& p) {
   std::cout << "2. ||dL/dW|| of each Dense layer at initialization, depth " << p.depth << ":\n";
   for (std::size_t k = 0; k < p.kinds.size(); ++k) {
     const auto& n = p.norms[k];
@@ -38,7 +38,7 @@ void print(const Probe& p) {
   }
 }
 
-void print(const Verdict& v, const Sweep& s) {
+inline void print(const Verdict& v, const Sweep& s) {
   std::cout << "4. Final training loss, depth " << v.shallow << " -> depth " << v.deepest << ":";
   for (Kind kind : s.kinds)
     std::cout << "  " << mlp::kind_name(kind) << " "
@@ -68,7 +68,7 @@ std::vector<course::Series> against_depth(const Sweep& s, F stat, double scale) 
 }
 
 /// The mean training loss of each epoch of one cell, as a curve.
-course::Series epoch_curve(const std::string& title, const Cell& cell) {
+inline course::Series epoch_curve(const std::string& title, const Cell& cell) {
   course::Series curve{title, {}, {}, "linespoints", {}};
   const auto mean = cell.epoch_loss();
   for (std::size_t e = 0; e < mean.size(); ++e) {
@@ -78,7 +78,8 @@ course::Series epoch_curve(const std::string& title, const Cell& cell) {
   return curve;
 }
 
-void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonOptions& common) {
+inline void plot(const Sweep& s, const Probe& p, const Config& c,
+                 const course::CommonOptions& common) {
   const std::string budget = ", width " + std::to_string(c.width) + ", " +
                              std::to_string(c.epochs) + " epochs" +
                              (c.seeds > 1 ? ", mean of " + std::to_string(c.seeds) + " seeds" : "");
@@ -131,7 +132,7 @@ void plot(const Sweep& s, const Probe& p, const Config& c, const course::CommonO
   course::line_plot(common.out("gradient_norms.png"), go, g);
 }
 
-nlohmann::json to_json(const Cell& cell) {
+inline nlohmann::json to_json(const Cell& cell) {
   const Run& r = cell.seeds.front();
   nlohmann::json per_seed = nlohmann::json::array();
   for (const Run& run : cell.seeds)
@@ -151,8 +152,8 @@ nlohmann::json to_json(const Cell& cell) {
           {"seeds", per_seed}};
 }
 
-nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verdict& v,
-                       const Config& c) {
+inline nlohmann::json summary(const Sweep& s, const Probe& p, const Wide& w, const Verdict& v,
+                              const Config& c) {
   nlohmann::json cells = nlohmann::json::array(), probe, seconds = nlohmann::json::array();
   for (const Cell& cell : s.cells) {
     cells.push_back(to_json(cell));
