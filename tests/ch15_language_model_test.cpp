@@ -29,6 +29,7 @@
 #include "common/error.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
+#include "tests/support/error_of.hpp"
 
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/ch15_language_model.cmake)
 
@@ -40,17 +41,6 @@ namespace {
 const std::string kFixtures = COURSE_FIXTURES_DIR;
 const std::string kPoems = kFixtures + "/ch15_poems";
 const std::string kBad = kFixtures + "/ch15_bad/";
-
-/// The message of the course::Error that `f` throws ("" if none).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const course::Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 std::u32string u32(const std::string& s) { return utf8_decode(s, "test"); }
 
@@ -313,8 +303,10 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_training_step) {
     adam.eta = schedule.eta_at(t);
     after.push_back(g_allocations.load());
   };
-  trainer.train(data, 40, rng);  // 650 predictions: the 40 steps cross a reshuffle
+  const long before = g_allocations.load();
+  trainer.train(data, 40, rng);  // 650 predictions, 20 batches a pass: the steps cross a reshuffle
   BOOST_REQUIRE(after.size() == 40u);
+  BOOST_REQUIRE_MESSAGE(after[0] > before, "the allocation counter is not linked in");
   BOOST_TEST(after[39] - after[0] == 0, "steps 2-40 allocated " << after[39] - after[0]);
 }
 
@@ -419,6 +411,13 @@ BOOST_AUTO_TEST_CASE(bad_input_truncated_json) {
 BOOST_AUTO_TEST_CASE(bad_input_malformed_json) {
   const std::string m = error_of([] { read_poems(kBad + "malformed.json"); });
   BOOST_TEST(m.rfind(kBad + "malformed.json: malformed JSON: parse error at line 3, column 3", 0) == 0u, m);
+}
+
+// Found by fuzzing: a number too large for a double is valid JSON syntax that nlohmann-json
+// refuses with another exception than a parse error; it must still be one line, not a crash.
+BOOST_AUTO_TEST_CASE(bad_input_number_overflow) {
+  BOOST_TEST(error_of([] { read_poems(kBad + "number_overflow.json"); }) ==
+             kBad + "number_overflow.json: malformed JSON: number overflow parsing '1e999'");
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_invalid_utf8) {

@@ -103,6 +103,8 @@ std::vector<Poem> parse_poems(const std::string& json_text, const std::string& p
     const bool at_end = e.byte >= json_text.size();
     throw course::Error(path + ": malformed JSON" + (at_end ? " (truncated file?)" : "") + ": " +
                         json_reason(e.what()));
+  } catch (const json::exception& e) {  // valid syntax the library refuses, e.g. 1e999
+    throw course::Error(path + ": malformed JSON: " + json_reason(e.what()));
   }
   if (!doc.is_array())
     throw course::Error(path + ": expected a JSON array of poems, found " +

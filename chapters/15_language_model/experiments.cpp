@@ -26,49 +26,6 @@ lm::Nplm<float> make_model(const Data& d, const Config& c, arma::uword n, arma::
 
 }  // namespace
 
-void add_flags(CLI::App& app, Config& c) {
-  app.add_option("--min-count", c.min_count, "training count a character needs for its own id")
-      ->check(CLI::Range(1, 1000000))->capture_default_str();
-  app.add_option("--context", c.n, "n, characters of context")->check(CLI::Range(1, 64))->capture_default_str();
-  app.add_option("--embedding", c.d, "d, embedding size")->check(CLI::Range(2, 4096))->capture_default_str();
-  app.add_option("--hidden", c.h, "h, tanh units")->check(CLI::Range(1, 65536))->capture_default_str();
-  app.add_option("--batch-size", c.batch_size, "predictions per step")->check(CLI::Range(1, 65536))->capture_default_str();
-  app.add_option("--eta", c.eta, "Adam's learning rate at the start (cosine decay to eta/100)")
-      ->check(course::positive())->capture_default_str();
-  app.add_option("--steps", c.steps, "training steps of the main model (--full: 12000)")
-      ->check(CLI::Range(1, 100000000))->capture_default_str();
-  app.add_option("--evaluations", c.evaluations, "validation points on the training curve (--full: 6)")
-      ->check(CLI::Range(1, 1000))->capture_default_str();
-  app.add_option("--sweep-steps", c.sweep_steps, "training steps of each sweep model (--full: 1200)")
-      ->check(CLI::Range(0, 100000000))->capture_default_str();
-  app.add_option("--contexts", c.contexts, "n values of the sweep (--full: 1,2,4,8,12)")
-      ->check(CLI::Range(1, 64))->delimiter(',')->capture_default_str();
-  app.add_option("--embeddings", c.embeddings, "d values of the sweep (--full: 8,16,64)")
-      ->check(CLI::Range(2, 4096))->delimiter(',')->capture_default_str();
-  app.add_option("--temperatures", c.temperatures, "sampling temperatures (0: greedy)")
-      ->check(CLI::Range(0.0, 100.0))->delimiter(',')->capture_default_str();
-  app.add_option("--samples", c.samples, "poems per temperature (--full: 6)")->check(CLI::Range(1, 10000))->capture_default_str();
-  app.add_option("--max-chars", c.max_chars, "longest sample")->check(CLI::Range(1, 100000))->capture_default_str();
-  app.add_option("--prompt", c.prompt, "characters every sample starts with");
-  app.add_flag("--songci", c.songci, "also read the Song ci through the Tang vocabulary");
-  app.add_option("--songci-data", c.songci_data, "the Song ci's folder (implies --songci)");
-  app.add_option("--eval-poems", c.eval_poems, "validation and test poems measured, spread over the "
-                 "set (0: all; --full: 0)")->check(CLI::Range(0, 1000000))->capture_default_str();
-}
-
-void apply_full_defaults(const CLI::App& app, Config& c, bool full) {
-  if (!c.songci_data.empty()) c.songci = true;
-  if (!full) return;
-  auto unset = [&](const char* flag) { return app.count(flag) == 0; };
-  if (unset("--steps")) c.steps = 12000;
-  if (unset("--evaluations")) c.evaluations = 6;
-  if (unset("--sweep-steps")) c.sweep_steps = 1200;
-  if (unset("--contexts")) c.contexts = {1, 2, 4, 8, 12};
-  if (unset("--embeddings")) c.embeddings = {8, 16, 64};
-  if (unset("--samples")) c.samples = 6;
-  if (unset("--eval-poems")) c.eval_poems = 0;
-}
-
 // [load_data]
 Data load_data(const std::string& data_dir, const Config& c) {
   lm::Corpus corpus = lm::load_corpus("tang", data_dir);

@@ -7,7 +7,6 @@
 /// those. Only the executable uses this file; later chapters reuse the headers it calls.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -29,7 +28,7 @@
 /// chapters; those include the chapter's other headers).
 namespace ch15 {
 
-/// The chapter's knobs (flags); `--full` changes the ones marked.
+/// The chapter's knobs (flags, declared in main.cpp), with their quick defaults.
 struct Config {
   std::size_t min_count = 10;     ///< --min-count: training count a character needs for its own id
   arma::uword n = 12;             ///< --context: characters of context
@@ -50,12 +49,6 @@ struct Config {
   bool songci = false;            ///< --songci: also read the Song ci through the Tang vocabulary
   std::string songci_data;        ///< --songci-data: their folder (empty: the registry's)
 };
-
-/// \brief Register the chapter's flags (CLI11); each states its `--full` value where it has one.
-void add_flags(CLI::App& app, Config& c);
-
-/// \brief Apply the `--full` values of the flags the user did not give.
-void apply_full_defaults(const CLI::App& app, Config& c, bool full);
 
 /// The corpus and everything derived from it that every experiment reads.
 struct Data {

@@ -17,8 +17,6 @@ std::string grouped(double value) {
   return digits;
 }
 
-std::string percent(double fraction, int decimals = 1) { return course::fixed(100 * fraction, decimals) + "%"; }
-
 /// Gnuplot commands that write each Chinese label in the CJK font.
 const char* kCjk = "Noto Sans CJK TC";
 
@@ -33,11 +31,11 @@ void print_corpus(const CorpusFacts& f, const Data& d) {
             << "  as stored: " << grouped(double(f.raw_characters)) << " characters, "
             << grouped(double(f.raw_distinct)) << " distinct\n"
             << "  without the editors' notes: " << grouped(double(f.characters)) << " characters ("
-            << percent(double(f.punctuation) / double(f.characters)) << " of them punctuation), "
+            << course::percent(double(f.punctuation) / double(f.characters), 1) << " of them punctuation), "
             << grouped(double(f.distinct)) << " distinct; median poem " << f.median_length
             << " characters\n  forms (line length x lines):";
   for (const auto& [name, n] : f.forms)
-    std::cout << " " << name << " " << percent(double(n) / double(f.poems));
+    std::cout << " " << name << " " << course::percent(double(n) / double(f.poems), 1);
   std::cout << "\n  most frequent:";
   for (const auto& [ch, n] : f.top) std::cout << " " << ch;
   std::cout << "\nSplit by poem (seed " << lm::kSplitSeed << "): " << grouped(double(d.split.train.size()))
@@ -51,7 +49,7 @@ void print_vocabulary(const CoverageTable& table, const Config& c) {
             << "  min-count       V  validation characters with their own id\n";
   for (const CoverageRow& r : table)
     std::cout << "  " << std::setw(9) << r.min_count << std::setw(8) << r.size << "  "
-              << percent(r.coverage, 2) << (r.min_count == c.min_count ? "   <- used" : "") << "\n";
+              << course::percent(r.coverage, 2) << (r.min_count == c.min_count ? "   <- used" : "") << "\n";
 }
 
 void print_baselines(const Baselines& b, const Data& d) {
@@ -93,9 +91,9 @@ void print_samples(const SampleSet& set) {
             << "lines; copied: 5- and 7-character lines found whole in the training poems):\n";
   for (const TemperatureSamples& s : set) {
     std::cout << "  temperature " << s.temperature << (s.temperature == 0 ? " (greedy)" : "")
-              << ": even " << percent(s.even_lines, 0) << ", regular " << percent(s.regular, 0) << ", copied lines " << percent(s.copied_lines, 0)
+              << ": even " << course::percent(s.even_lines, 0) << ", regular " << course::percent(s.regular, 0) << ", copied lines " << course::percent(s.copied_lines, 0)
               << ", " << course::fixed(s.mean_length, 0) << " characters per poem, distinct "
-              << percent(s.distinct, 0) << "\n";
+              << course::percent(s.distinct, 0) << "\n";
     for (std::size_t k = 0; k < std::min<std::size_t>(2, s.poems.size()); ++k)
       std::cout << "    " << s.poems[k] << "\n";
   }
@@ -115,9 +113,9 @@ void print_songci(const SongciFacts& f, const Data& d) {
   if (f.poems == 0) return;
   std::cout << "Song ci through the Tang vocabulary: " << grouped(double(f.poems)) << " ci, "
             << grouped(double(f.characters)) << " characters, " << grouped(double(f.distinct))
-            << " distinct; " << percent(f.coverage) << " have an id of their own (V = "
+            << " distinct; " << course::percent(f.coverage, 1) << " have an id of their own (V = "
             << d.vocabulary.size() << ")\n  forms:";
-  for (const auto& [name, n] : f.forms) std::cout << " " << name << " " << percent(double(n) / double(f.poems));
+  for (const auto& [name, n] : f.forms) std::cout << " " << name << " " << course::percent(double(n) / double(f.poems), 1);
   std::cout << "\n  most frequent characters without an id:";
   for (const auto& [ch, n] : f.top_unknown) std::cout << " " << ch << " " << n;
   std::cout << "\n";
@@ -291,7 +289,7 @@ void plot(const CorpusFacts& facts, const Baselines& baselines, const Trained& m
 nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, const Baselines& b,
                        const Trained& t, const Sweep& s, const SampleSet& samples,
                        const NeighbourSet& neighbours, const SongciFacts& songci, const Data& d,
-                       const Config& c, const course::CommonOptions& common, double seconds) {
+                       const Config& c) {
   nlohmann::json forms, vocab = nlohmann::json::array(), curve = nlohmann::json::array(),
                         by_n = nlohmann::json::array(), by_d = nlohmann::json::array(),
                         temps = nlohmann::json::array(), nn = nlohmann::json::object();
@@ -314,12 +312,9 @@ nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, cons
   if (songci.poems)
     ci = {{"poems", songci.poems}, {"characters", songci.characters}, {"distinct", songci.distinct},
           {"coverage", songci.coverage}, {"forms", songci.forms}, {"top_unknown", songci.top_unknown}};
-  return {{"chapter", "15_language_model"},
-          {"headline", "validation perplexity " + course::fixed(t.validation, 1) + " (bigram " +
+  return {{"headline", "validation perplexity " + course::fixed(t.validation, 1) + " (bigram " +
                            course::fixed(b.bigram(), 1) + ", unigram " + course::fixed(b.unigram, 1) +
                            "); test " + course::fixed(t.test, 1)},
-          {"seed", common.seed},
-          {"full", common.full},
           {"config", {{"min_count", c.min_count}, {"n", c.n}, {"d", c.d}, {"h", c.h}, {"batch_size", c.batch_size},
                       {"eta", c.eta}, {"steps", c.steps}, {"sweep_steps", c.sweep_steps}, {"eval_poems", c.eval_poems},
                       {"prompt", c.prompt}}},
@@ -341,7 +336,7 @@ nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, cons
           {"samples", temps},
           {"neighbours", nn},
           {"songci", ci},
-          {"timing_seconds", {{"total", seconds}, {"training", t.seconds}, {"predictions_per_second", t.tokens_per_second}}}};
+          {"timing_seconds", {{"training", t.seconds}, {"predictions_per_second", t.tokens_per_second}}}};
 }
 
 }  // namespace ch15

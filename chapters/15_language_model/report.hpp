@@ -26,12 +26,11 @@ void plot(const CorpusFacts& facts, const Baselines& baselines, const Trained& m
           const Sweep& sweep, const NeighbourSet& neighbours, const Data& d, const Config& c,
           const course::CommonOptions& common);
 
-/// \brief summary.json: the headline and every number the lesson quotes (wall-clock times
-/// under "timing_seconds" only).
+/// \brief The chapter's fields of summary.json: the headline and every number the lesson quotes
+/// (wall-clock times under "timing_seconds" only; the scaffold adds the common fields).
 nlohmann::json summary(const CorpusFacts& facts, const CoverageTable& coverage,
                        const Baselines& baselines, const Trained& model, const Sweep& sweep,
                        const SampleSet& samples, const NeighbourSet& neighbours,
-                       const SongciFacts& songci, const Data& d, const Config& c,
-                       const course::CommonOptions& common, double seconds);
+                       const SongciFacts& songci, const Data& d, const Config& c);
 
 }  // namespace ch15
