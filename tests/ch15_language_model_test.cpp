@@ -8,7 +8,6 @@
 // corpus.
 #define BOOST_TEST_MODULE ch15_language_model
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <regex>
@@ -29,9 +28,8 @@
 #include "common/error.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
-#include "tests/support/error_of.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/ch15_language_model.cmake)
+#include "tests/support/error_of.hpp"
 
 using namespace lm;
 namespace tt = boost::test_tools;
@@ -69,16 +67,18 @@ BOOST_AUTO_TEST_CASE(utf8_round_trip_and_invalid_bytes_are_errors) {
   BOOST_TEST(code_point_name(U'月') == "U+6708");
   BOOST_TEST(utf8_encode(char32_t(0x2000B)).size() == 4u);  // outside the basic plane
   for (const std::string bad : {"\xe6\x9c", "\x80", "\xc0\x80", "\xed\xa0\x80", "a\xff"})
-    BOOST_TEST(error_of([&] { utf8_decode(bad, "line"); }).rfind("line: invalid UTF-8 at byte", 0) == 0u);
+    BOOST_TEST(
+        error_of([&] { utf8_decode(bad, "line"); }).rfind("line: invalid UTF-8 at byte", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(clean_text_removes_notes_and_keeps_bracketed_characters) {
   BOOST_TEST(utf8_encode(clean_text(u32("邏人（一作「叉」）橫鳥道，"))) == "邏人橫鳥道，");
-  BOOST_TEST(utf8_encode(clean_text(u32("甲（注（又注）注）乙"))) == "甲乙");       // nested
+  BOOST_TEST(utf8_encode(clean_text(u32("甲（注（又注）注）乙"))) == "甲乙");  // nested
   BOOST_TEST(utf8_encode(clean_text(u32("三冬季月景[龍]年，"))) == "三冬季月景龍年，");
   BOOST_TEST(utf8_encode(clean_text(u32("〖1〗［接梨］"))) == "1接梨");
-  BOOST_TEST(utf8_encode(clean_text(u32("未完（一作"))) == "未完（一作");           // unclosed: kept
-  BOOST_TEST(utf8_encode(clean_text(u32("冰□已鏤津）"))) == "冰□已鏤津）");         // lone ）, lost □: kept
+  BOOST_TEST(utf8_encode(clean_text(u32("未完（一作"))) == "未完（一作");  // unclosed: kept
+  BOOST_TEST(utf8_encode(clean_text(u32("冰□已鏤津）"))) ==
+             "冰□已鏤津）");  // lone ）, lost □: kept
 }
 
 BOOST_AUTO_TEST_CASE(the_fixture_corpus_reads_with_titles_notes_removed_and_the_empty_poem_listed) {
@@ -129,16 +129,20 @@ BOOST_AUTO_TEST_CASE(vocabulary_orders_by_count_and_lumps_rare_characters_into_u
   BOOST_TEST(ids == (std::vector<Token>{3, 4, 1}), tt::per_element());
   BOOST_TEST(v.decode({3, 4, 0, 1}) == "山月\n<unk>");
   // Coverage: 18 of these 20 characters have their own id (月 and 霜 do; 鳥 and 雪 do not).
-  BOOST_TEST(v.coverage({{U'月', 10}, {U'霜', 8}, {U'鳥', 1}, {U'雪', 1}}) == 0.9, tt::tolerance(1e-12));
+  BOOST_TEST(v.coverage({{U'月', 10}, {U'霜', 8}, {U'鳥', 1}, {U'雪', 1}}) == 0.9,
+             tt::tolerance(1e-12));
   BOOST_CHECK_THROW(Vocabulary(counts, 0), course::UsageError);
 }
 
 BOOST_AUTO_TEST_CASE(poem_forms_by_hand) {
   BOOST_TEST(form_of(u32("白日依山盡，黃河入海流。欲窮千里目，更上一層樓。")).name() == "5 x 4");
-  const PoemForm seven = form_of(u32("故人西辭黃鶴樓，煙花三月下揚州。孤帆遠影碧山盡，唯見長江天際流。"));
+  const PoemForm seven =
+      form_of(u32("故人西辭黃鶴樓，煙花三月下揚州。孤帆遠影碧山盡，唯見長江天際流。"));
   BOOST_TEST(seven.name() == "7 x 4");
   BOOST_TEST(seven.line_lengths == (std::vector<std::size_t>{7, 7, 7, 7}), tt::per_element());
-  BOOST_TEST(form_of(u32("空山新雨後，天氣晚來秋。明月松間照，清泉石上流。竹喧歸浣女，蓮動下漁舟。隨意春芳歇，王孫自可留。")).name() == "5 x 8");
+  BOOST_TEST(form_of(u32("空山新雨後，天氣晚來秋。明月松間照，清泉石上流。竹喧歸浣女，蓮動下漁舟。"
+                         "隨意春芳歇，王孫自可留。"))
+                 .name() == "5 x 8");
   BOOST_TEST(form_of(u32("春眠不覺曉，處處聞啼鳥。")).name() == "5 x other");
   BOOST_TEST(form_of(u32("一二三，四五。")).name() == "mixed");
   BOOST_TEST(form_of(u32("一二三四，五六七八。")).name() == "other regular");
@@ -153,13 +157,15 @@ BOOST_AUTO_TEST_CASE(context_windows_pad_each_poem_with_boundaries) {
   arma::umat context;
   arma::uvec target;
   w.gather(0, 5, context, target);
-  const arma::umat expected_context = {{0, 0, 0, 0, 0},   // oldest
+  const arma::umat expected_context = {{0, 0, 0, 0, 0},  // oldest
                                        {0, 0, 5, 0, 0},
                                        {0, 5, 6, 0, 7}};  // newest
   BOOST_TEST(arma::approx_equal(context, expected_context, "absdiff", 0));
   BOOST_TEST(arma::approx_equal(target, arma::uvec{5, 6, 0, 7, 0}, "absdiff", 0));
-  BOOST_TEST(arma::approx_equal(last_context({5}, 3), arma::umat(arma::uvec{0, 0, 5}), "absdiff", 0));
-  BOOST_TEST(arma::approx_equal(last_context({4, 5, 6, 7}, 2), arma::umat(arma::uvec{6, 7}), "absdiff", 0));
+  BOOST_TEST(
+      arma::approx_equal(last_context({5}, 3), arma::umat(arma::uvec{0, 0, 5}), "absdiff", 0));
+  BOOST_TEST(arma::approx_equal(last_context({4, 5, 6, 7}, 2), arma::umat(arma::uvec{6, 7}),
+                                "absdiff", 0));
   BOOST_CHECK_THROW(ContextWindows({{5}}, 0), course::UsageError);
 }
 
@@ -170,8 +176,8 @@ BOOST_AUTO_TEST_CASE(context_windows_pad_each_poem_with_boundaries) {
 BOOST_AUTO_TEST_CASE(ngram_probabilities_by_hand_as_in_the_lesson) {
   const NgramCounts c({{2, 3}, {2, 4}}, 5);
   BOOST_TEST(c.n_predictions() == 6.0);
-  BOOST_TEST(c.unigram(2, 1.0) == 3.0 / 11.0, tt::tolerance(1e-12));  // (2 + 1) / (6 + 5)
-  BOOST_TEST(c.unigram(1, 1.0) == 1.0 / 11.0, tt::tolerance(1e-12));  // never seen: (0 + 1) / 11
+  BOOST_TEST(c.unigram(2, 1.0) == 3.0 / 11.0, tt::tolerance(1e-12));   // (2 + 1) / (6 + 5)
+  BOOST_TEST(c.unigram(1, 1.0) == 1.0 / 11.0, tt::tolerance(1e-12));   // never seen: (0 + 1) / 11
   BOOST_TEST(c.bigram(2, 3, 1.0) == 2.0 / 7.0, tt::tolerance(1e-12));  // (1 + 1) / (2 + 5)
   BOOST_TEST(c.bigram(2, 3, 0.1) == 1.1 / 2.5, tt::tolerance(1e-12));  // (1 + 0.1) / (2 + 0.5)
   BOOST_TEST(c.bigram(0, 2, 0.1) == 2.1 / 2.5, tt::tolerance(1e-12));  // <s> -> 春 twice
@@ -188,7 +194,8 @@ BOOST_AUTO_TEST_CASE(ngram_probabilities_by_hand_as_in_the_lesson) {
     BOOST_TEST(interp == 1.0, tt::tolerance(1e-12));
   }
   // Perplexity of the add-0.1 bigram on "春風": (2.1/2.5 * 1.1/2.5 * 1.1/1.5)^(-1/3)
-  const double ppl = ngram_perplexity({{2, 3}}, [&](Token u, Token w) { return c.bigram(u, w, 0.1); });
+  const double ppl =
+      ngram_perplexity({{2, 3}}, [&](Token u, Token w) { return c.bigram(u, w, 0.1); });
   BOOST_TEST(ppl == std::pow(0.84 * 0.44 * (1.1 / 1.5), -1.0 / 3.0), tt::tolerance(1e-12));
   BOOST_TEST(ppl == 1.5452, tt::tolerance(1e-4));
 }
@@ -218,7 +225,7 @@ BOOST_AUTO_TEST_CASE(tempered_probabilities_by_hand_as_in_the_lesson) {
   BOOST_TEST(p1[2] == 0.090031, tt::tolerance(1e-5));
   BOOST_TEST(p05[0] == 0.866813, tt::tolerance(1e-5));  // e^4 / (e^4 + e^2 + 1)
   BOOST_TEST(p05[2] == 0.015876, tt::tolerance(1e-4));
-  BOOST_TEST(p2[0] == 0.506480, tt::tolerance(1e-5));   // flatter
+  BOOST_TEST(p2[0] == 0.506480, tt::tolerance(1e-5));  // flatter
   BOOST_TEST(arma::accu(p05) == 1.0, tt::tolerance(1e-12));
   const arma::vec greedy = tempered_probabilities(z, 0.0);
   BOOST_TEST(greedy[0] == 1.0);
@@ -241,7 +248,8 @@ BOOST_AUTO_TEST_CASE(characters_outside_the_vocabulary_strict_encoding_names_the
 BOOST_AUTO_TEST_CASE(embedding_equals_a_dense_layer_on_one_hot_vectors) {
   course::Rng rng(1);
   Embedding<double> E(6, 3, rng);  // V = 6, d = 3
-  const arma::umat ids = {{1, 5, 1, 0}, {5, 5, 2, 1}};  // n = 2, m = 4; 5 repeats, even in one context
+  const arma::umat ids = {{1, 5, 1, 0},
+                          {5, 5, 2, 1}};  // n = 2, m = 4; 5 repeats, even in one context
   const arma::mat X = E.forward(ids);
   arma::mat dX(6, 4);
   course::fill_normal(dX, rng);
@@ -249,7 +257,8 @@ BOOST_AUTO_TEST_CASE(embedding_equals_a_dense_layer_on_one_hot_vectors) {
   arma::mat dC_oracle(3, 6, arma::fill::zeros);
   for (arma::uword j = 0; j < ids.n_cols; ++j)
     for (arma::uword k = 0; k < ids.n_rows; ++k) {
-      const arma::vec e = arma::conv_to<arma::vec>::from(arma::regspace<arma::uvec>(0, 5) == ids(k, j));
+      const arma::vec e =
+          arma::conv_to<arma::vec>::from(arma::regspace<arma::uvec>(0, 5) == ids(k, j));
       const arma::vec x = E.C * e;  // the one-hot product
       BOOST_TEST(arma::approx_equal(X.col(j).subvec(3 * k, 3 * k + 2), x, "absdiff", 0));
       dC_oracle += dX.col(j).subvec(3 * k, 3 * k + 2) * e.t();  // dC = sum delta e^T
@@ -262,10 +271,13 @@ BOOST_AUTO_TEST_CASE(embedding_equals_a_dense_layer_on_one_hot_vectors) {
 BOOST_AUTO_TEST_CASE(embedding_gradient_check) {
   course::Rng rng(2);
   Embedding<double> E(7, 4, rng);
-  const arma::umat ids = {{3, 3, 0}, {6, 3, 2}, {1, 6, 3}};  // repeated ids collect several gradients
+  const arma::umat ids = {
+      {3, 3, 0}, {6, 3, 2}, {1, 6, 3}};  // repeated ids collect several gradients
   arma::mat R(12, 3);
   course::fill_normal(R, rng);
-  auto loss = [&] { return arma::accu(R % E.forward(ids)) + 0.5 * arma::accu(arma::square(E.forward(ids))); };
+  auto loss = [&] {
+    return arma::accu(R % E.forward(ids)) + 0.5 * arma::accu(arma::square(E.forward(ids)));
+  };
   E.forward(ids);
   E.backward(R + E.forward(ids));  // dL/dX for L = sum R.X + 1/2 sum X^2
   const arma::mat analytic = E.dC;
@@ -313,7 +325,8 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_training_step) {
 BOOST_AUTO_TEST_CASE(a_context_of_two_learns_what_a_bigram_cannot) {
   const auto poems = aab_poems(40);
   const NgramCounts counts(poems, 4);
-  const double bigram = ngram_perplexity(poems, [&](Token u, Token w) { return counts.bigram(u, w, 0.01); });
+  const double bigram =
+      ngram_perplexity(poems, [&](Token u, Token w) { return counts.bigram(u, w, 0.01); });
   course::Rng rng(5);
   ContextWindows data(poems, 2);
   Nplm<float> model({4, 2, 4, 16}, rng);
@@ -325,7 +338,8 @@ BOOST_AUTO_TEST_CASE(a_context_of_two_learns_what_a_bigram_cannot) {
   BOOST_TEST_MESSAGE("aab: bigram " << bigram << ", network " << start << " -> " << end);
   BOOST_TEST(start > 3.0);  // about uniform over 4 ids at the start
   // Best possible with two characters of context: only "a b" stays uncertain (then "a" 3 times
-  // in 4, the end once), e^{-(3 log 3/4 + log 1/4)/13} = 1.189; the bigram cannot do better than 1.82.
+  // in 4, the end once), e^{-(3 log 3/4 + log 1/4)/13} = 1.189; the bigram cannot do better
+  // than 1.82.
   BOOST_TEST(end < 1.25);
   BOOST_TEST(bigram > 1.75);
 }
@@ -358,7 +372,8 @@ BOOST_AUTO_TEST_CASE(draws_follow_the_tempered_distribution) {
   arma::vec freq(3, arma::fill::zeros);
   const int n = 40000;
   for (int k = 0; k < n; ++k) freq[draw(p, rng)] += 1.0 / n;
-  for (arma::uword k = 0; k < 3; ++k) BOOST_TEST(std::abs(freq[k] - p[k]) < 0.01, k << ": " << freq[k] << " vs " << p[k]);
+  for (arma::uword k = 0; k < 3; ++k)
+    BOOST_TEST(std::abs(freq[k] - p[k]) < 0.01, k << ": " << freq[k] << " vs " << p[k]);
 }
 
 BOOST_AUTO_TEST_CASE(generation_stops_at_the_boundary_and_keeps_the_prompt) {
@@ -377,10 +392,10 @@ BOOST_AUTO_TEST_CASE(generation_stops_at_the_boundary_and_keeps_the_prompt) {
 BOOST_AUTO_TEST_CASE(nearest_neighbours_by_cosine) {
   arma::mat C(2, 6, arma::fill::zeros);
   C.col(2) = {1, 0};
-  C.col(3) = {2, 0.1};   // almost the direction of 2
-  C.col(4) = {0, 1};     // orthogonal
-  C.col(5) = {-1, 0};    // opposite
-  C.col(1) = {5, 0};     // a special id: excluded
+  C.col(3) = {2, 0.1};  // almost the direction of 2
+  C.col(4) = {0, 1};    // orthogonal
+  C.col(5) = {-1, 0};   // opposite
+  C.col(1) = {5, 0};    // a special id: excluded
   const auto nn = nearest(C, 2, 3);
   BOOST_REQUIRE(nn.size() == 3u);
   BOOST_TEST(nn[0].id == 3u);
@@ -393,7 +408,8 @@ BOOST_AUTO_TEST_CASE(nearest_neighbours_by_cosine) {
 // ---- 7. bad input: one failure class per test, each message naming the file --------------
 
 BOOST_AUTO_TEST_CASE(bad_input_missing_file) {
-  BOOST_TEST(error_of([] { read_poems(kBad + "nowhere.json"); }) == kBad + "nowhere.json: file not found");
+  BOOST_TEST(error_of([] { read_poems(kBad + "nowhere.json"); }) ==
+             kBad + "nowhere.json: file not found");
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_empty_file) {
@@ -403,14 +419,18 @@ BOOST_AUTO_TEST_CASE(bad_input_empty_file) {
 
 BOOST_AUTO_TEST_CASE(bad_input_truncated_json) {
   const std::string m = error_of([] { read_poems(kBad + "truncated.json"); });
-  BOOST_TEST(m.rfind(kBad + "truncated.json: malformed JSON (truncated file?): parse error at line", 0) == 0u, m);
+  BOOST_TEST(m.rfind(kBad + "truncated.json: malformed JSON (truncated file?): parse error at line",
+                     0) == 0u,
+             m);
   BOOST_TEST(m.find("unexpected end of input") != std::string::npos, m);
   BOOST_TEST(m.find('\n') == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_malformed_json) {
   const std::string m = error_of([] { read_poems(kBad + "malformed.json"); });
-  BOOST_TEST(m.rfind(kBad + "malformed.json: malformed JSON: parse error at line 3, column 3", 0) == 0u, m);
+  BOOST_TEST(
+      m.rfind(kBad + "malformed.json: malformed JSON: parse error at line 3, column 3", 0) == 0u,
+      m);
 }
 
 // Found by fuzzing: a number too large for a double is valid JSON syntax that nlohmann-json
@@ -422,19 +442,28 @@ BOOST_AUTO_TEST_CASE(bad_input_number_overflow) {
 
 BOOST_AUTO_TEST_CASE(bad_input_invalid_utf8) {
   const std::string m = error_of([] { read_poems(kBad + "invalid_utf8.json"); });
-  BOOST_TEST(m.rfind(kBad + "invalid_utf8.json: malformed JSON: parse error at line 2", 0) == 0u, m);
+  BOOST_TEST(m.rfind(kBad + "invalid_utf8.json: malformed JSON: parse error at line 2", 0) == 0u,
+             m);
   BOOST_TEST(m.find("UTF-8") != std::string::npos, m);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_wrong_structure) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"not_an_array.json", "not_an_array.json: expected a JSON array of poems, found object"},
-      {"poem_not_an_object.json", "poem_not_an_object.json: poem 0: expected an object with \"paragraphs\", found string"},
-      {"no_paragraphs.json", "no_paragraphs.json: poem 0 (靜夜思): no \"paragraphs\" (expected an array of lines)"},
-      {"paragraphs_not_an_array.json", "paragraphs_not_an_array.json: poem 0 (靜夜思): \"paragraphs\" is string, expected an array of lines (strings)"},
-      {"line_not_a_string.json", "line_not_a_string.json: poem 0 (靜夜思): \"paragraphs\"[1] is number, expected a string"},
-      {"title_not_a_string.json", "title_not_a_string.json: poem 0: \"title\" is array, expected a string"},
-      {"control_character.json", "control_character.json: poem 0 (靜夜思): \"paragraphs\"[0]: control character U+0007 at character 6 (expected printable text)"},
+      {"poem_not_an_object.json",
+       "poem_not_an_object.json: poem 0: expected an object with \"paragraphs\", found string"},
+      {"no_paragraphs.json",
+       "no_paragraphs.json: poem 0 (靜夜思): no \"paragraphs\" (expected an array of lines)"},
+      {"paragraphs_not_an_array.json",
+       "paragraphs_not_an_array.json: poem 0 (靜夜思): \"paragraphs\" is string, expected an array "
+       "of lines (strings)"},
+      {"line_not_a_string.json",
+       "line_not_a_string.json: poem 0 (靜夜思): \"paragraphs\"[1] is number, expected a string"},
+      {"title_not_a_string.json",
+       "title_not_a_string.json: poem 0: \"title\" is array, expected a string"},
+      {"control_character.json",
+       "control_character.json: poem 0 (靜夜思): \"paragraphs\"[0]: control character U+0007 at "
+       "character 6 (expected printable text)"},
   };
   for (const auto& [file, expected] : cases)
     BOOST_TEST(error_of([&] { read_poems(kBad + file); }) == kBad + expected);
@@ -444,13 +473,18 @@ BOOST_AUTO_TEST_CASE(bad_input_poems_with_no_text) {
   // A poem without text is skipped and listed; a file with no poem that has text is an error.
   std::vector<std::string> textless;
   const std::string m = error_of([&] { read_poems(kBad + "no_text.json", &textless); });
-  BOOST_TEST(m == kBad + "no_text.json: no poem with text (expected at least one poem whose "
-                         "\"paragraphs\" hold characters; found 2 poems, 2 of them empty)");
+  BOOST_TEST(m == kBad +
+                      "no_text.json: no poem with text (expected at least one poem whose "
+                      "\"paragraphs\" hold characters; found 2 poems, 2 of them empty)");
   BOOST_REQUIRE(textless.size() == 2u);
-  BOOST_TEST(textless[1] == kBad + "no_text.json: poem 1 (缺題)");  // only an editor's note: no text
+  BOOST_TEST(textless[1] ==
+             kBad + "no_text.json: poem 1 (缺題)");  // only an editor's note: no text
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_a_folder_without_the_collection) {
   const std::string m = error_of([] { load_corpus("tang", kBad); });
-  BOOST_TEST(m == kBad + ": no poet.tang.0.json ... poet.tang.57000.json files (dataset 'tang'; fix: check --data " + kBad + ")");
+  BOOST_TEST(m == kBad +
+                      ": no poet.tang.0.json ... poet.tang.57000.json files (dataset 'tang'; fix: "
+                      "check --data " +
+                      kBad + ")");
 }

@@ -49,7 +49,8 @@ class ContextWindows {
   /// \param target (m) output: the ids to predict
   /// Both are resized only when m changes, so equal batches allocate nothing.
   void gather(arma::uword first, arma::uword m, arma::umat& context, arma::uvec& target) const {
-    if (first + m > size()) throw course::Error("ContextWindows::gather: batch reaches past the end");
+    if (first + m > size())
+      throw course::Error("ContextWindows::gather: batch reaches past the end");
     context.set_size(n_, m);
     target.set_size(m);
     for (arma::uword j = 0; j < m; ++j) {
@@ -72,7 +73,8 @@ class ContextWindows {
 inline arma::umat last_context(const std::vector<Token>& history, arma::uword n) {
   arma::umat context(n, 1);
   for (arma::uword k = 0; k < n; ++k) {
-    const std::ptrdiff_t pos = std::ptrdiff_t(history.size()) - std::ptrdiff_t(n) + std::ptrdiff_t(k);
+    const std::ptrdiff_t pos =
+        std::ptrdiff_t(history.size()) - std::ptrdiff_t(n) + std::ptrdiff_t(k);
     context(k, 0) = pos < 0 ? Vocabulary::kBoundary : history[pos];
   }
   return context;

@@ -151,8 +151,9 @@ Corpus load_corpus(const std::string& name, const std::string& data_dir) {
     const std::string path = dir + "/" + file;
     if (!std::ifstream(path).good()) {
       if (data_dir.empty())  // the registry's folder must be complete
-        throw course::Error(path + ": file not found (dataset '" + name + "'; fix: " + info.fetch + ")");
-      continue;              // another folder may hold a subset
+        throw course::Error(path + ": file not found (dataset '" + name + "'; fix: " + info.fetch +
+                            ")");
+      continue;  // another folder may hold a subset
     }
     for (Poem& p : read_poems(path, &corpus.textless)) corpus.poems.push_back(std::move(p));
     corpus.files.push_back(path);
@@ -166,7 +167,8 @@ Corpus load_corpus(const std::string& name, const std::string& data_dir) {
 PoemSplit split_poems(std::size_t n_poems, double validation_fraction, double test_fraction,
                       course::Rng& rng) {
   if (!(validation_fraction > 0 && test_fraction > 0 && validation_fraction + test_fraction < 1))
-    throw course::UsageError("split_poems: validation and test fractions must be > 0 and sum to < 1");
+    throw course::UsageError(
+        "split_poems: validation and test fractions must be > 0 and sum to < 1");
   const arma::uvec order = course::permutation(n_poems, rng);  // a random order of the poems
   const auto n_val = static_cast<std::size_t>(std::lround(validation_fraction * n_poems));
   const auto n_test = static_cast<std::size_t>(std::lround(test_fraction * n_poems));

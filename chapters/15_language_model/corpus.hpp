@@ -32,9 +32,10 @@ struct Poem {
 
 /// The poems of one collection, and what was skipped on the way.
 struct Corpus {
-  std::vector<Poem> poems;            ///< file order, then order within each file
-  std::vector<std::string> files;     ///< the files read, in order
-  std::vector<std::string> textless;  ///< "file: poem k (title)" of every poem skipped for having no text
+  std::vector<Poem> poems;         ///< file order, then order within each file
+  std::vector<std::string> files;  ///< the files read, in order
+  std::vector<std::string>
+      textless;  ///< "file: poem k (title)" of every poem skipped for having no text
 };
 
 // [clean_text]

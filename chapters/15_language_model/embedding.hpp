@@ -68,9 +68,10 @@ class Embedding {
   void backward(const Mat& dX) {
     const arma::uword d = C.n_rows, n = ids_->n_rows;
     dC.zeros();
+    // In the forward pass X[k*d : k*d+d, j] = C[:, w] with w = ids(k, j), so now:
     for (arma::uword j = 0; j < dX.n_cols; ++j)
-      for (arma::uword k = 0; k < n; ++k) {  // in the forward pass X[k*d : k*d+d, j] = C[:, w], so now
-        T* g = dC.colptr((*ids_)(k, j));     // dC[:, w] += dX[k*d : k*d+d, j]
+      for (arma::uword k = 0; k < n; ++k) {
+        T* g = dC.colptr((*ids_)(k, j));  // dC[:, w] += dX[k*d : k*d+d, j]
         const T* delta = dX.colptr(j) + k * d;
         for (arma::uword i = 0; i < d; ++i) g[i] += delta[i];
       }

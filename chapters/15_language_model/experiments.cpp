@@ -34,7 +34,8 @@ Data load_data(const std::string& data_dir, const Config& c) {
   lm::Vocabulary vocabulary(lm::count_characters(corpus.poems, split.train), c.min_count);
   Data d{std::move(corpus), std::move(split), std::move(vocabulary), {}, {}, {}, 0, {}};
   d.train = lm::encode_poems(d.vocabulary, d.corpus.poems, d.split.train);
-  d.validation = lm::encode_poems(d.vocabulary, d.corpus.poems, spread(d.split.validation, c.eval_poems));
+  d.validation =
+      lm::encode_poems(d.vocabulary, d.corpus.poems, spread(d.split.validation, c.eval_poems));
   d.test = lm::encode_poems(d.vocabulary, d.corpus.poems, spread(d.split.test, c.eval_poems));
   d.validation_poems_all = d.split.validation.size();
   d.prompt = d.vocabulary.encode_strict(lm::utf8_decode(c.prompt, "--prompt"), "--prompt");
@@ -86,7 +87,8 @@ CoverageTable vocabulary_coverage(const Data& d, const Config& c) {
   const lm::CharCounts train = lm::count_characters(d.corpus.poems, d.split.train);
   const lm::CharCounts validation = lm::count_characters(d.corpus.poems, d.split.validation);
   std::vector<std::size_t> rules = {1, 2, 3, 5, 10, 20, 50};
-  if (std::find(rules.begin(), rules.end(), c.min_count) == rules.end()) rules.push_back(c.min_count);
+  if (std::find(rules.begin(), rules.end(), c.min_count) == rules.end())
+    rules.push_back(c.min_count);
   std::sort(rules.begin(), rules.end());
   CoverageTable table;
   for (std::size_t k : rules) {
@@ -97,18 +99,19 @@ CoverageTable vocabulary_coverage(const Data& d, const Config& c) {
 }
 
 // [baselines]
-Baselines count_baselines(const Data& d, const Config& c) {
-  (void)c;
+Baselines count_baselines(const Data& d) {
   Baselines b;
   const lm::NgramCounts counts(d.train, d.vocabulary.size());
-  b.unigram = lm::ngram_perplexity(d.validation, [&](lm::Token, lm::Token w) { return counts.unigram(w, 1.0); });
+  b.unigram = lm::ngram_perplexity(d.validation,
+                                   [&](lm::Token, lm::Token w) { return counts.unigram(w, 1.0); });
   for (double k : {1.0, 0.1, 0.01})
     b.bigram_add_k.push_back({k, lm::ngram_perplexity(d.validation, [&](lm::Token u, lm::Token w) {
-                                return counts.bigram(u, w, k); })});
+                                return counts.bigram(u, w, k);
+                              })});
   b.interpolated = 1e300;
   for (double lambda = 0.5; lambda < 0.96; lambda += 0.05) {  // lambda chosen on validation
-    const double ppl = lm::ngram_perplexity(d.validation, [&](lm::Token u, lm::Token w) {
-      return counts.interpolated(u, w, lambda); });
+    const double ppl = lm::ngram_perplexity(
+        d.validation, [&](lm::Token u, lm::Token w) { return counts.interpolated(u, w, lambda); });
     if (ppl < b.interpolated) {
       b.interpolated = ppl;
       b.best_lambda = lambda;
@@ -120,8 +123,10 @@ Baselines count_baselines(const Data& d, const Config& c) {
   const auto validation = lm::encode_poems(raw, d.corpus.poems, d.split.validation, true);
   const lm::NgramCounts raw_counts(train, raw.size());
   b.issue_vocabulary = raw.size();
-  b.issue_unigram = lm::ngram_perplexity(validation, [&](lm::Token, lm::Token w) { return raw_counts.unigram(w, 1.0); });
-  b.issue_bigram = lm::ngram_perplexity(validation, [&](lm::Token u, lm::Token w) { return raw_counts.bigram(u, w, 0.1); });
+  b.issue_unigram = lm::ngram_perplexity(
+      validation, [&](lm::Token, lm::Token w) { return raw_counts.unigram(w, 1.0); });
+  b.issue_bigram = lm::ngram_perplexity(
+      validation, [&](lm::Token u, lm::Token w) { return raw_counts.bigram(u, w, 0.1); });
   return b;
 }
 // [baselines]
@@ -171,7 +176,8 @@ Sweep sweep_context_and_embedding(const Data& d, const Config& c, std::uint64_t 
     const mlp::CosineSchedule schedule{c.eta, c.eta / 100, c.sweep_steps};
     lm::LmTrainer<float> trainer(model, adam, c.batch_size);
     trainer.after_step = [&](arma::uword steps) { adam.eta = schedule.eta_at(steps); };
-    course::Progress progress("n " + std::to_string(n) + ", d " + std::to_string(dim) + ": steps", c.sweep_steps);
+    course::Progress progress("n " + std::to_string(n) + ", d " + std::to_string(dim) + ": steps",
+                              c.sweep_steps);
     trainer.train(train, c.sweep_steps, rng, &progress);
     return SweepPoint{n, dim, model.n_params(), lm::evaluate(model, validation).perplexity()};
   };
@@ -210,7 +216,8 @@ SampleSet sample_poems(Trained& t, const Data& d, const Config& c, std::uint64_t
       const std::string text = d.vocabulary.decode(poem);
       const std::u32string chars32 = lm::utf8_decode(text, "sample");
       const std::string shape = lm::form_of(chars32).name();
-      s.regular += (shape == "5 x 4" || shape == "7 x 4" || shape == "5 x 8" || shape == "7 x 8") ? 1 : 0;
+      s.regular +=
+          (shape == "5 x 4" || shape == "7 x 4" || shape == "5 x 8" || shape == "7 x 8") ? 1 : 0;
       s.even_lines += (shape.rfind("5 x", 0) == 0 || shape.rfind("7 x", 0) == 0) ? 1 : 0;
       chars += poem.size();
       distinct.insert(poem.begin(), poem.end());
@@ -256,8 +263,7 @@ SongciFacts songci_through_tang_vocabulary(const Data& d, const std::string& dat
   return f;
 }
 
-NeighbourSet embedding_neighbours(const Trained& t, const Data& d, const Config& c) {
-  (void)c;
+NeighbourSet embedding_neighbours(const Trained& t, const Data& d) {
   NeighbourSet set;
   for (char32_t q : std::u32string(U"月山春紅一東君馬")) {
     if (!d.vocabulary.contains(q)) continue;

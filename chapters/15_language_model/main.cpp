@@ -16,9 +16,10 @@
 using namespace ch15;
 
 int main(int argc, char** argv) {
-  course::Chapter chapter("15_language_model",
-                          "Chapter 15: a neural language model of the Tang poems (Bengio et al. 2003),\n"
-                          "against counted unigram and bigram models; samples and embeddings.");
+  course::Chapter chapter(
+      "15_language_model",
+      "Chapter 15: a neural language model of the Tang poems (Bengio et al. 2003),\n"
+      "against counted unigram and bigram models; samples and embeddings.");
   Config c;
   chapter.option("--min-count", c.min_count, "training count a character needs for its own id")
       ->check(CLI::Range(1, 1000000));
@@ -32,11 +33,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000000));
   chapter.knob("--evaluations", c.evaluations, "validation points on the training curve", 6)
       ->check(CLI::Range(1, 1000));
-  chapter.knob("--sweep-steps", c.sweep_steps, "training steps of each sweep model (0: no sweep)", 1200)
+  chapter
+      .knob("--sweep-steps", c.sweep_steps, "training steps of each sweep model (0: no sweep)",
+            1200)
       ->check(CLI::Range(0, 100000000));
-  chapter.list_knob("--contexts", c.contexts, "n values of the sweep", std::vector<arma::uword>{1, 2, 4, 8, 12})
+  chapter
+      .list_knob("--contexts", c.contexts, "n values of the sweep",
+                 std::vector<arma::uword>{1, 2, 4, 8, 12})
       ->check(CLI::Range(1, 64));
-  chapter.list_knob("--embeddings", c.embeddings, "d values of the sweep", std::vector<arma::uword>{8, 16, 64})
+  chapter
+      .list_knob("--embeddings", c.embeddings, "d values of the sweep",
+                 std::vector<arma::uword>{8, 16, 64})
       ->check(CLI::Range(2, 4096));
   chapter.list("--temperatures", c.temperatures, "sampling temperatures (0: greedy)")
       ->check(CLI::Range(0.0, 100.0));
@@ -50,17 +57,17 @@ int main(int argc, char** argv) {
 
   return chapter.run(argc, argv, [&](const course::CommonOptions& common) {
     // [table_of_contents]
-    const Data d = load_data(common.data_dir, c);                  // 1. corpus, split, vocabulary
-    const CorpusFacts facts = explore_corpus(d);                    //    what is in it
-    const CoverageTable coverage = vocabulary_coverage(d, c);      // 2. min-count: size, coverage
-    const Baselines baselines = count_baselines(d, c);             // 3. unigram, bigram: counted
-    Trained model = train_model(d, c, common.seed);                // 4. Bengio's model, trained
+    const Data d = load_data(common.data_dir, c);              // 1. corpus, split, vocabulary
+    const CorpusFacts facts = explore_corpus(d);               //    what is in it
+    const CoverageTable coverage = vocabulary_coverage(d, c);  // 2. min-count: size, coverage
+    const Baselines baselines = count_baselines(d);            // 3. unigram, bigram: counted
+    Trained model = train_model(d, c, common.seed);            // 4. Bengio's model, trained
     const Sweep sweep = sweep_context_and_embedding(d, c, common.seed);  // 5. n and d
-    const SampleSet samples = sample_poems(model, d, c, common.seed);   // 6. temperatures
-    const NeighbourSet neighbours = embedding_neighbours(model, d, c);  // 7. what C learned
+    const SampleSet samples = sample_poems(model, d, c, common.seed);    // 6. temperatures
+    const NeighbourSet neighbours = embedding_neighbours(model, d);      // 7. what C learned
     const SongciFacts songci = c.songci || !c.songci_data.empty()
                                    ? songci_through_tang_vocabulary(d, c.songci_data)
-                                   : SongciFacts{};                // 8. chapter 17's data
+                                   : SongciFacts{};  // 8. chapter 17's data
     // [table_of_contents]
     print(facts, coverage, baselines, model, sweep, samples, neighbours, songci, d, c);
     write_samples(common.out("samples.txt"), samples);

@@ -8,9 +8,9 @@
 /// is part of what is predicted, as in the neural model). With V ids:
 /// \f[ p_{\text{add-}k}(w) = \frac{c(w) + k}{N + kV}, \qquad
 ///     p_{\text{add-}k}(w \mid u) = \frac{c(u\,w) + k}{c(u) + kV}, \f]
-/// \f[ p_{\lambda}(w \mid u) = \lambda\,\frac{c(u\,w)}{c(u)} + (1 - \lambda)\, p_{\text{add-}1}(w) \f]
-/// (add-k, "Laplace" for k = 1; and linear interpolation, Jelinek and Mercer 1980).
-/// Omits: trigrams and beyond, Good-Turing and Kneser-Ney discounting, back-off.
+/// \f[ p_{\lambda}(w \mid u) = \lambda\,\frac{c(u\,w)}{c(u)} + (1 - \lambda)\, p_{\text{add-}1}(w)
+/// \f] (add-k, "Laplace" for k = 1; and linear interpolation, Jelinek and Mercer 1980). Omits:
+/// trigrams and beyond, Good-Turing and Kneser-Ney discounting, back-off.
 #pragma once
 
 #include <cstdint>
@@ -29,12 +29,16 @@ class NgramCounts {
  public:
   /// \brief Count the training poems. \param poems id sequences without boundary marks
   /// \param V the vocabulary size (ids are 0..V-1)
-  NgramCounts(const std::vector<std::vector<Token>>& poems, std::size_t V) : V_(V), c_(V, 0.0), c_context_(V, 0.0) {
+  NgramCounts(const std::vector<std::vector<Token>>& poems, std::size_t V)
+      : V_(V), c_(V, 0.0), c_context_(V, 0.0) {
     for (const auto& poem : poems) {
       Token u = Vocabulary::kBoundary;  // the opening <s>
       for (std::size_t t = 0; t <= poem.size(); ++t) {
-        const Token w = t < poem.size() ? poem[t] : Vocabulary::kBoundary;  // ... then the closing <s>
-        if (w >= V) throw course::Error("n-gram counts: id " + std::to_string(w) + " >= V = " + std::to_string(V));
+        const Token w =
+            t < poem.size() ? poem[t] : Vocabulary::kBoundary;  // ... then the closing <s>
+        if (w >= V)
+          throw course::Error("n-gram counts: id " + std::to_string(w) +
+                              " >= V = " + std::to_string(V));
         c_[w] += 1;            // c(w): w predicted
         c_context_[u] += 1;    // c(u): u as a context
         ++c_pair_[key(u, w)];  // c(u w)
@@ -73,8 +77,8 @@ class NgramCounts {
   }
 
   std::size_t V_;
-  std::vector<double> c_;          // (V) c(w)
-  std::vector<double> c_context_;  // (V) c(u)
+  std::vector<double> c_;                                    // (V) c(w)
+  std::vector<double> c_context_;                            // (V) c(u)
   std::unordered_map<std::uint64_t, std::uint32_t> c_pair_;  // c(u w), only the pairs seen
   double N_ = 0;
 };

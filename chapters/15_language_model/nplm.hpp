@@ -87,12 +87,13 @@ class Nplm {
 
   /// Number of trainable numbers: Vd + (nd + 1)h + (h + 1)V.
   arma::uword n_params() const {
-    return embedding.C.n_elem + hidden.W.n_elem + hidden.b.n_elem + output.W.n_elem + output.b.n_elem;
+    return embedding.C.n_elem + hidden.W.n_elem + hidden.b.n_elem + output.W.n_elem +
+           output.b.n_elem;
   }
 
   arma::uword n() const { return n_; }  ///< context length
 
-  /// e.g. "Embedding(5898 -> 32) x 5 -> Dense(160 -> 256) -> Tanh -> Dense(256 -> 5898)"
+  /// e.g. "Embedding(5061 -> 32) x 12 -> Dense(384 -> 128) -> Tanh -> Dense(128 -> 5061)"
   std::string describe() const {
     return embedding.describe() + " x " + std::to_string(n_) + " -> " + hidden.describe() +
            " -> Tanh -> " + output.describe();

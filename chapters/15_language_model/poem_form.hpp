@@ -34,7 +34,8 @@ struct PoemForm {
     if (!regular()) return "mixed";
     const std::size_t L = line_lengths.front(), n = line_lengths.size();
     if (L != 5 && L != 7) return "other regular";
-    return std::to_string(L) + " x " + (n == 4 || n == 8 ? std::to_string(n) : std::string("other"));
+    return std::to_string(L) + " x " +
+           (n == 4 || n == 8 ? std::to_string(n) : std::string("other"));
   }
 };
 
@@ -67,8 +68,9 @@ inline PoemForm form_of(const std::u32string& text) {
 
 /// The form names in the order tables and plots list them.
 inline const std::vector<std::string>& form_names() {
-  static const std::vector<std::string> names = {"5 x 4", "7 x 4", "5 x 8", "7 x 8", "5 x other",
-                                                 "7 x other", "other regular", "mixed", "no lines"};
+  static const std::vector<std::string> names = {"5 x 4",         "7 x 4",     "5 x 8",
+                                                 "7 x 8",         "5 x other", "7 x other",
+                                                 "other regular", "mixed",     "no lines"};
   return names;
 }
 

@@ -2,6 +2,7 @@
 #include "chapters/15_language_model/report.hpp"
 
 #include <cmath>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -31,15 +32,16 @@ void print_corpus(const CorpusFacts& f, const Data& d) {
             << "  as stored: " << grouped(double(f.raw_characters)) << " characters, "
             << grouped(double(f.raw_distinct)) << " distinct\n"
             << "  without the editors' notes: " << grouped(double(f.characters)) << " characters ("
-            << course::percent(double(f.punctuation) / double(f.characters), 1) << " of them punctuation), "
-            << grouped(double(f.distinct)) << " distinct; median poem " << f.median_length
-            << " characters\n  forms (line length x lines):";
+            << course::percent(double(f.punctuation) / double(f.characters), 1)
+            << " of them punctuation), " << grouped(double(f.distinct)) << " distinct; median poem "
+            << f.median_length << " characters\n  forms (line length x lines):";
   for (const auto& [name, n] : f.forms)
     std::cout << " " << name << " " << course::percent(double(n) / double(f.poems), 1);
   std::cout << "\n  most frequent:";
   for (const auto& [ch, n] : f.top) std::cout << " " << ch;
-  std::cout << "\nSplit by poem (seed " << lm::kSplitSeed << "): " << grouped(double(d.split.train.size()))
-            << " training, " << grouped(double(d.validation_poems_all)) << " validation, "
+  std::cout << "\nSplit by poem (seed " << lm::kSplitSeed
+            << "): " << grouped(double(d.split.train.size())) << " training, "
+            << grouped(double(d.validation_poems_all)) << " validation, "
             << grouped(double(d.split.test.size())) << " test poems; measured on "
             << grouped(double(d.validation.size())) << " validation poems\n";
 }
@@ -49,17 +51,20 @@ void print_vocabulary(const CoverageTable& table, const Config& c) {
             << "  min-count       V  validation characters with their own id\n";
   for (const CoverageRow& r : table)
     std::cout << "  " << std::setw(9) << r.min_count << std::setw(8) << r.size << "  "
-              << course::percent(r.coverage, 2) << (r.min_count == c.min_count ? "   <- used" : "") << "\n";
+              << course::percent(r.coverage, 2) << (r.min_count == c.min_count ? "   <- used" : "")
+              << "\n";
 }
 
 void print_baselines(const Baselines& b, const Data& d) {
   std::cout << "Counted baselines, validation perplexity (V = " << d.vocabulary.size() << "):\n"
             << "  unigram add-1 " << course::fixed(b.unigram, 1) << "; bigram";
-  for (const auto& [k, ppl] : b.bigram_add_k) std::cout << " add-" << k << " " << course::fixed(ppl, 1);
+  for (const auto& [k, ppl] : b.bigram_add_k)
+    std::cout << " add-" << k << " " << course::fixed(ppl, 1);
   std::cout << "; interpolated bigram (lambda " << course::fixed(b.best_lambda, 2) << ") "
             << course::fixed(b.interpolated, 1) << "\n  the issue's setting (text as stored, every "
             << "training character its own id, V = " << b.issue_vocabulary << "): unigram "
-            << course::fixed(b.issue_unigram, 1) << ", bigram add-0.1 " << course::fixed(b.issue_bigram, 1) << "\n";
+            << course::fixed(b.issue_unigram, 1) << ", bigram add-0.1 "
+            << course::fixed(b.issue_bigram, 1) << "\n";
 }
 
 void print_model(const Trained& t, const Baselines& b, const Config& c) {
@@ -74,15 +79,19 @@ void print_model(const Trained& t, const Baselines& b, const Config& c) {
   std::cout << "  validation perplexity " << course::fixed(t.validation, 1) << " (bigram add-0.1 "
             << course::fixed(b.bigram(), 1) << ", interpolated " << course::fixed(b.interpolated, 1)
             << ", unigram " << course::fixed(b.unigram, 1) << "); test perplexity "
-            << course::fixed(t.test, 1) << "\n  " << grouped(t.tokens_per_second) << " predictions/s\n";
+            << course::fixed(t.test, 1) << "\n  " << grouped(t.tokens_per_second)
+            << " predictions/s\n";
 }
 
 void print_sweep(const Sweep& s, const Config& c) {
   if (s.by_context.empty()) return;
-  std::cout << "Sweep, " << c.sweep_steps << " steps each, validation perplexity:\n  context n (d = " << c.d << "):";
-  for (const SweepPoint& p : s.by_context) std::cout << "  " << p.n << ": " << course::fixed(p.validation, 1);
+  std::cout << "Sweep, " << c.sweep_steps
+            << " steps each, validation perplexity:\n  context n (d = " << c.d << "):";
+  for (const SweepPoint& p : s.by_context)
+    std::cout << "  " << p.n << ": " << course::fixed(p.validation, 1);
   std::cout << "\n  embedding d (n = " << c.n << "):";
-  for (const SweepPoint& p : s.by_embedding) std::cout << "  " << p.d << ": " << course::fixed(p.validation, 1);
+  for (const SweepPoint& p : s.by_embedding)
+    std::cout << "  " << p.d << ": " << course::fixed(p.validation, 1);
   std::cout << "\n";
 }
 
@@ -91,9 +100,10 @@ void print_samples(const SampleSet& set) {
             << "lines; copied: 5- and 7-character lines found whole in the training poems):\n";
   for (const TemperatureSamples& s : set) {
     std::cout << "  temperature " << s.temperature << (s.temperature == 0 ? " (greedy)" : "")
-              << ": even " << course::percent(s.even_lines, 0) << ", regular " << course::percent(s.regular, 0) << ", copied lines " << course::percent(s.copied_lines, 0)
-              << ", " << course::fixed(s.mean_length, 0) << " characters per poem, distinct "
-              << course::percent(s.distinct, 0) << "\n";
+              << ": even " << course::percent(s.even_lines, 0) << ", regular "
+              << course::percent(s.regular, 0) << ", copied lines "
+              << course::percent(s.copied_lines, 0) << ", " << course::fixed(s.mean_length, 0)
+              << " characters per poem, distinct " << course::percent(s.distinct, 0) << "\n";
     for (std::size_t k = 0; k < std::min<std::size_t>(2, s.poems.size()); ++k)
       std::cout << "    " << s.poems[k] << "\n";
   }
@@ -113,9 +123,10 @@ void print_songci(const SongciFacts& f, const Data& d) {
   if (f.poems == 0) return;
   std::cout << "Song ci through the Tang vocabulary: " << grouped(double(f.poems)) << " ci, "
             << grouped(double(f.characters)) << " characters, " << grouped(double(f.distinct))
-            << " distinct; " << course::percent(f.coverage, 1) << " have an id of their own (V = "
-            << d.vocabulary.size() << ")\n  forms:";
-  for (const auto& [name, n] : f.forms) std::cout << " " << name << " " << course::percent(double(n) / double(f.poems), 1);
+            << " distinct; " << course::percent(f.coverage, 1)
+            << " have an id of their own (V = " << d.vocabulary.size() << ")\n  forms:";
+  for (const auto& [name, n] : f.forms)
+    std::cout << " " << name << " " << course::percent(double(n) / double(f.poems), 1);
   std::cout << "\n  most frequent characters without an id:";
   for (const auto& [ch, n] : f.top_unknown) std::cout << " " << ch << " " << n;
   std::cout << "\n";
@@ -154,13 +165,15 @@ void plot_corpus(const CorpusFacts& f, const Data& d, const course::CommonOption
     lengths.x.push_back(double(length));
     lengths.y.push_back(double(n));
   }
-  course::PlotOptions o{"Characters per poem (punctuation included): peaks at 4 and 8 lines of 5 or 7",
-                        "characters in the poem", "poems"};
+  course::PlotOptions o{
+      "Characters per poem (punctuation included): peaks at 4 and 8 lines of 5 or 7",
+      "characters in the poem", "poems"};
   std::ostringstream peaks;  // name the four regulated shapes at their lengths
   for (const auto& [length, name] : std::vector<std::pair<std::size_t, std::string>>{
            {24, "5 x 4"}, {32, "7 x 4"}, {48, "5 x 8"}, {64, "7 x 8"}})
     for (const auto& [l, n] : f.lengths)
-      if (l == length) peaks << "set label '" << name << "' at " << l << "," << n << " offset 1,0.6\n";
+      if (l == length)
+        peaks << "set label '" << name << "' at " << l << "," << n << " offset 1,0.6\n";
   o.extra = "set xrange [0:200]\nset xtics 12\n" + peaks.str();
   course::line_plot(common.out("poem_lengths.png"), o, {lengths});
 
@@ -172,8 +185,10 @@ void plot_corpus(const CorpusFacts& f, const Data& d, const course::CommonOption
     tics += (k ? ", " : "") + std::string("'") + f.forms[k].first + "' " + std::to_string(k + 1);
   }
   course::PlotOptions fo{"Forms of the Tang poems: line length x number of lines", "", "poems"};
-  fo.extra = "set style fill solid 0.6\nset boxwidth 0.7\nset xtics (" + tics + ") rotate by -30\n"
-             "set xrange [0.4:" + std::to_string(f.forms.size() + 0.6) + "]\nset yrange [0:*]";
+  fo.extra = "set style fill solid 0.6\nset boxwidth 0.7\nset xtics (" + tics +
+             ") rotate by -30\n"
+             "set xrange [0.4:" +
+             std::to_string(f.forms.size() + 0.6) + "]\nset yrange [0:*]";
   course::line_plot(common.out("forms.png"), fo, {forms});
 
   course::Series zipf{"characters", {}, {}, "lines", {}};
@@ -181,8 +196,9 @@ void plot_corpus(const CorpusFacts& f, const Data& d, const course::CommonOption
     zipf.x.push_back(double(k + 1));
     zipf.y.push_back(f.frequency_by_rank[k]);
   }
-  course::PlotOptions zo{"Character frequency by rank (Zipf): a few characters are most of the text",
-                         "rank", "occurrences"};
+  course::PlotOptions zo{
+      "Character frequency by rank (Zipf): a few characters are most of the text", "rank",
+      "occurrences"};
   zo.logx = zo.logy = true;
   std::ostringstream labels;
   for (const auto& [rank, ch] : f.milestones)  // the character at ranks 1, 2, 3, 10, 100 ...
@@ -190,7 +206,8 @@ void plot_corpus(const CorpusFacts& f, const Data& d, const course::CommonOption
            << " center font '" << kCjk << ",13'\n";
   const double V = double(d.vocabulary.size());
   labels << "set arrow from " << V << ", graph 0 to " << V << ", graph 1 nohead dt 2\n"
-         << "set label 'vocabulary cut: V = " << grouped(V) << "' at " << V << ", graph 0.9 right offset -0.5,0\n";
+         << "set label 'vocabulary cut: V = " << grouped(V) << "' at " << V
+         << ", graph 0.9 right offset -0.5,0\n";
   zo.extra = labels.str();
   course::line_plot(common.out("char_frequency.png"), zo, {zipf});
 }
@@ -202,7 +219,8 @@ course::Series level(const std::string& title, double x0, double x1, double y) {
 
 void plot_training(const Trained& t, const Baselines& b, const course::CommonOptions& common) {
   course::Series validation{"neural model, validation", {}, {}, "linespoints", {}};
-  course::Series training{"neural model, training (since the previous point)", {}, {}, "linespoints", {}};
+  course::Series training{
+      "neural model, training (since the previous point)", {}, {}, "linespoints", {}};
   for (const CurvePoint& p : t.curve) {
     validation.x.push_back(p.tokens / 1e6);
     validation.y.push_back(p.validation_perplexity);
@@ -210,28 +228,37 @@ void plot_training(const Trained& t, const Baselines& b, const course::CommonOpt
     training.y.push_back(p.train_perplexity);
   }
   const double x1 = t.curve.back().tokens / 1e6;
-  course::PlotOptions o{"Perplexity while training (validation poems)", "training predictions (millions)",
-                        "perplexity"};
+  course::PlotOptions o{"Perplexity while training (validation poems)",
+                        "training predictions (millions)", "perplexity"};
   o.logy = true;
   o.height = 500;
   course::line_plot(common.out("training_curve.png"), o,
                     {validation, training, level("bigram add-0.1", 0, x1, b.bigram()),
-                     level("bigram interpolated", 0, x1, b.interpolated), level("unigram add-1", 0, x1, b.unigram)});
+                     level("bigram interpolated", 0, x1, b.interpolated),
+                     level("unigram add-1", 0, x1, b.unigram)});
 }
 
 void plot_sweep(const Sweep& s, const Baselines& b, const Trained& t, const Config& c,
                 const course::CommonOptions& common) {
   if (s.by_context.empty()) return;
-  course::Series by_n{"neural model, d = " + std::to_string(c.d) + ", " + std::to_string(c.sweep_steps) +
-                          " steps", {}, {}, "linespoints", {}};
+  course::Series by_n{
+      "neural model, d = " + std::to_string(c.d) + ", " + std::to_string(c.sweep_steps) + " steps",
+      {},
+      {},
+      "linespoints",
+      {}};
   for (const SweepPoint& p : s.by_context) {
     by_n.x.push_back(double(p.n));
     by_n.y.push_back(p.validation);
   }
   const course::Series main_model{"the main model, " + std::to_string(c.steps) + " steps",
-                                  {double(c.n)}, {t.validation}, "points", {}};
+                                  {double(c.n)},
+                                  {t.validation},
+                                  "points",
+                                  {}};
   const double n1 = double(std::max(s.by_context.back().n, c.n)) + 0.5;
-  course::PlotOptions o{"Validation perplexity against context length", "n, characters of context", "perplexity"};
+  course::PlotOptions o{"Validation perplexity against context length", "n, characters of context",
+                        "perplexity"};
   o.extra = "set yrange [0:*]";
   course::line_plot(common.out("perplexity_vs_context.png"), o,
                     {by_n, main_model, level("bigram add-0.1", 0.5, n1, b.bigram()),
@@ -241,33 +268,39 @@ void plot_sweep(const Sweep& s, const Baselines& b, const Trained& t, const Conf
     by_d.x.push_back(double(p.d));
     by_d.y.push_back(p.validation);
   }
-  const double d0 = double(s.by_embedding.front().d) / 1.5, d1 = double(s.by_embedding.back().d) * 1.5;
-  course::PlotOptions od{"Validation perplexity against embedding size (" + std::to_string(c.sweep_steps) +
-                             " steps each)", "d, embedding size", "perplexity"};
+  const double d0 = double(s.by_embedding.front().d) / 1.5,
+               d1 = double(s.by_embedding.back().d) * 1.5;
+  course::PlotOptions od{"Validation perplexity against embedding size (" +
+                             std::to_string(c.sweep_steps) + " steps each)",
+                         "d, embedding size", "perplexity"};
   od.logx = true;
   od.extra = "set yrange [0:*]";
   course::line_plot(common.out("perplexity_vs_embedding.png"), od,
-                    {by_d, level("bigram add-0.1", d0, d1, b.bigram()), level("bigram interpolated", d0, d1, b.interpolated)});
+                    {by_d, level("bigram add-0.1", d0, d1, b.bigram()),
+                     level("bigram interpolated", d0, d1, b.interpolated)});
 }
 
 void plot_neighbours(const NeighbourSet& set, const Data& d, const course::CommonOptions& common) {
   if (set.rows.empty() || set.plane.n_cols == 0) return;
   std::vector<std::string> names;
-  for (const NeighbourRow& r : set.rows) names.push_back(d.vocabulary.symbol(r.query) + " and its neighbours");
+  for (const NeighbourRow& r : set.rows)
+    names.push_back(d.vocabulary.symbol(r.query) + " and its neighbours");
   std::ostringstream labels, table;
   table << "query,rank,neighbour,cosine,x,y\n";
   for (std::size_t k = 0, r = 0; r < set.rows.size(); ++r)
     for (std::size_t j = 0; j <= set.rows[r].neighbours.size(); ++j, ++k) {
       const bool query = j == 0;
-      labels << "set label '" << d.vocabulary.symbol(set.points[k]) << "' at " << set.plane(0, k) << ","
-             << set.plane(1, k) << " offset 0.6,0.4 font '" << kCjk << "," << (query ? 16 : 11) << "'"
-             << (query ? " tc rgb 'black'" : "") << "\n";
-      table << d.vocabulary.symbol(set.rows[r].query) << "," << j << "," << d.vocabulary.symbol(set.points[k])
-            << "," << (query ? 1.0 : set.rows[r].neighbours[j - 1].cosine) << "," << set.plane(0, k) << ","
+      labels << "set label '" << d.vocabulary.symbol(set.points[k]) << "' at " << set.plane(0, k)
+             << "," << set.plane(1, k) << " offset 0.6,0.4 font '" << kCjk << ","
+             << (query ? 16 : 11) << "'" << (query ? " tc rgb 'black'" : "") << "\n";
+      table << d.vocabulary.symbol(set.rows[r].query) << "," << j << ","
+            << d.vocabulary.symbol(set.points[k]) << ","
+            << (query ? 1.0 : set.rows[r].neighbours[j - 1].cosine) << "," << set.plane(0, k) << ","
             << set.plane(1, k) << "\n";
     }
-  course::PlotOptions o{"Nearest neighbours in embedding space (cosine), on the first two principal components",
-                        "component 1", "component 2"};
+  course::PlotOptions o{
+      "Nearest neighbours in embedding space (cosine), on the first two principal components",
+      "component 1", "component 2"};
   o.width = 820;
   o.height = 620;
   o.extra = labels.str() + "set key outside right top vertical font '" + kCjk + ",10'";
@@ -294,49 +327,91 @@ nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, cons
                         by_n = nlohmann::json::array(), by_d = nlohmann::json::array(),
                         temps = nlohmann::json::array(), nn = nlohmann::json::object();
   for (const auto& [name, n] : f.forms) forms[name] = n;
-  for (const CoverageRow& r : coverage) vocab.push_back({{"min_count", r.min_count}, {"V", r.size}, {"coverage", r.coverage}});
+  for (const CoverageRow& r : coverage)
+    vocab.push_back({{"min_count", r.min_count}, {"V", r.size}, {"coverage", r.coverage}});
   for (const CurvePoint& p : t.curve)
-    curve.push_back({{"steps", p.steps}, {"train_perplexity", p.train_perplexity}, {"validation_perplexity", p.validation_perplexity}});
-  for (const SweepPoint& p : s.by_context) by_n.push_back({{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
-  for (const SweepPoint& p : s.by_embedding) by_d.push_back({{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
+    curve.push_back({{"steps", p.steps},
+                     {"train_perplexity", p.train_perplexity},
+                     {"validation_perplexity", p.validation_perplexity}});
+  for (const SweepPoint& p : s.by_context)
+    by_n.push_back(
+        {{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
+  for (const SweepPoint& p : s.by_embedding)
+    by_d.push_back(
+        {{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
   for (const TemperatureSamples& x : samples)
-    temps.push_back({{"temperature", x.temperature}, {"even_lines", x.even_lines}, {"regular", x.regular}, {"copied_lines", x.copied_lines},
-                     {"mean_length", x.mean_length}, {"distinct", x.distinct}, {"poems", x.poems}});
+    temps.push_back({{"temperature", x.temperature},
+                     {"even_lines", x.even_lines},
+                     {"regular", x.regular},
+                     {"copied_lines", x.copied_lines},
+                     {"mean_length", x.mean_length},
+                     {"distinct", x.distinct},
+                     {"poems", x.poems}});
   for (const NeighbourRow& r : neighbours.rows) {
     nlohmann::json row = nlohmann::json::array();
-    for (const lm::Neighbour& nb : r.neighbours) row.push_back({d.vocabulary.symbol(nb.id), nb.cosine});
+    for (const lm::Neighbour& nb : r.neighbours)
+      row.push_back({d.vocabulary.symbol(nb.id), nb.cosine});
     nn[d.vocabulary.symbol(r.query)] = row;
   }
   const lm::Nplm<float>& m = t.model;
   nlohmann::json ci = nullptr;
   if (songci.poems)
-    ci = {{"poems", songci.poems}, {"characters", songci.characters}, {"distinct", songci.distinct},
-          {"coverage", songci.coverage}, {"forms", songci.forms}, {"top_unknown", songci.top_unknown}};
+    ci = {{"poems", songci.poems},       {"characters", songci.characters},
+          {"distinct", songci.distinct}, {"coverage", songci.coverage},
+          {"forms", songci.forms},       {"top_unknown", songci.top_unknown}};
   return {{"headline", "validation perplexity " + course::fixed(t.validation, 1) + " (bigram " +
-                           course::fixed(b.bigram(), 1) + ", unigram " + course::fixed(b.unigram, 1) +
-                           "); test " + course::fixed(t.test, 1)},
-          {"config", {{"min_count", c.min_count}, {"n", c.n}, {"d", c.d}, {"h", c.h}, {"batch_size", c.batch_size},
-                      {"eta", c.eta}, {"steps", c.steps}, {"sweep_steps", c.sweep_steps}, {"eval_poems", c.eval_poems},
-                      {"prompt", c.prompt}}},
-          {"corpus", {{"files", f.files}, {"poems", f.poems}, {"textless", f.textless},
-                      {"raw_characters", f.raw_characters}, {"raw_distinct", f.raw_distinct},
-                      {"characters", f.characters}, {"distinct", f.distinct}, {"punctuation", f.punctuation},
-                      {"median_length", f.median_length}, {"forms", forms},
-                      {"split", {{"train", d.split.train.size()}, {"validation", d.validation_poems_all},
-                                 {"test", d.split.test.size()}, {"measured_validation", d.validation.size()},
-                                 {"measured_test", d.test.size()}}}}},
+                           course::fixed(b.bigram(), 1) + ", unigram " +
+                           course::fixed(b.unigram, 1) + "); test " + course::fixed(t.test, 1)},
+          {"config",
+           {{"min_count", c.min_count},
+            {"n", c.n},
+            {"d", c.d},
+            {"h", c.h},
+            {"batch_size", c.batch_size},
+            {"eta", c.eta},
+            {"steps", c.steps},
+            {"sweep_steps", c.sweep_steps},
+            {"eval_poems", c.eval_poems},
+            {"prompt", c.prompt}}},
+          {"corpus",
+           {{"files", f.files},
+            {"poems", f.poems},
+            {"textless", f.textless},
+            {"raw_characters", f.raw_characters},
+            {"raw_distinct", f.raw_distinct},
+            {"characters", f.characters},
+            {"distinct", f.distinct},
+            {"punctuation", f.punctuation},
+            {"median_length", f.median_length},
+            {"forms", forms},
+            {"split",
+             {{"train", d.split.train.size()},
+              {"validation", d.validation_poems_all},
+              {"test", d.split.test.size()},
+              {"measured_validation", d.validation.size()},
+              {"measured_test", d.test.size()}}}}},
           {"vocabulary", {{"V", d.vocabulary.size()}, {"by_min_count", vocab}}},
-          {"baselines", {{"unigram_add1", b.unigram}, {"bigram_add_k", b.bigram_add_k},
-                         {"interpolated", b.interpolated}, {"lambda", b.best_lambda},
-                         {"issue_setting", {{"V", b.issue_vocabulary}, {"unigram_add1", b.issue_unigram},
-                                            {"bigram_add0.1", b.issue_bigram}}}}},
-          {"model", {{"describe", m.describe()}, {"params", m.n_params()}, {"curve", curve},
-                     {"validation_perplexity", t.validation}, {"test_perplexity", t.test}}},
+          {"baselines",
+           {{"unigram_add1", b.unigram},
+            {"bigram_add_k", b.bigram_add_k},
+            {"interpolated", b.interpolated},
+            {"lambda", b.best_lambda},
+            {"issue_setting",
+             {{"V", b.issue_vocabulary},
+              {"unigram_add1", b.issue_unigram},
+              {"bigram_add0.1", b.issue_bigram}}}}},
+          {"model",
+           {{"describe", m.describe()},
+            {"params", m.n_params()},
+            {"curve", curve},
+            {"validation_perplexity", t.validation},
+            {"test_perplexity", t.test}}},
           {"sweep", {{"by_context", by_n}, {"by_embedding", by_d}}},
           {"samples", temps},
           {"neighbours", nn},
           {"songci", ci},
-          {"timing_seconds", {{"training", t.seconds}, {"predictions_per_second", t.tokens_per_second}}}};
+          {"timing_seconds",
+           {{"training", t.seconds}, {"predictions_per_second", t.tokens_per_second}}}};
 }
 
 }  // namespace ch15

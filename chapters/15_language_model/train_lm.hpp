@@ -44,13 +44,13 @@ class LmTrainer {
   /// \param context (n x m) ids; \param target (m) ids; \return the batch's mean cross-entropy
   T step(const arma::umat& context, const arma::uvec& target) {
     const arma::uword m = target.n_elem;
-    Y_.zeros(model_.output.n_out(), m);                   // one-hot targets (V x m), reused
+    Y_.zeros(model_.output.n_out(), m);  // one-hot targets (V x m), reused
     for (arma::uword j = 0; j < m; ++j) Y_(target[j], j) = T(1);
-    const Mat& Z = model_.forward(context);               // 1. forward: logits (V x m)
-    const T L = loss_.forward(Z, Y_);                     // 2. loss: mean -log p(target)
+    const Mat& Z = model_.forward(context);  // 1. forward: logits (V x m)
+    const T L = loss_.forward(Z, Y_);        // 2. loss: mean -log p(target)
     if (!std::isfinite(static_cast<double>(L))) diverged(L);
-    model_.backward(loss_.backward());                    // 3. backward: (P - Y)/m down to C
-    optimizer_.step();                                    // 4. update
+    model_.backward(loss_.backward());  // 3. backward: (P - Y)/m down to C
+    optimizer_.step();                  // 4. update
     ++steps_;
     if (after_step) after_step(steps_);
     return L;

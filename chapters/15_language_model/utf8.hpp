@@ -24,13 +24,18 @@ inline std::u32string utf8_decode(const std::string& s, const std::string& where
   for (std::size_t i = 0; i < s.size();) {
     const auto b0 = static_cast<unsigned char>(s[i]);
     // The first byte says how many continuation bytes (10xxxxxx) follow.
-    const int extra = b0 < 0x80 ? 0 : (b0 >> 5) == 0x6 ? 1 : (b0 >> 4) == 0xE ? 2 : (b0 >> 3) == 0x1E ? 3 : -1;
+    const int extra = b0 < 0x80           ? 0
+                      : (b0 >> 5) == 0x6  ? 1
+                      : (b0 >> 4) == 0xE  ? 2
+                      : (b0 >> 3) == 0x1E ? 3
+                                          : -1;
     if (extra < 0 || i + extra >= s.size())  // not a first byte, or cut short
       throw course::Error(where + ": invalid UTF-8 at byte " + std::to_string(i));
     char32_t c = extra == 0 ? b0 : b0 & (0x3F >> extra);
     for (int k = 1; k <= extra; ++k) {
       const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b >> 6) != 0x2) throw course::Error(where + ": invalid UTF-8 at byte " + std::to_string(i));
+      if ((b >> 6) != 0x2)
+        throw course::Error(where + ": invalid UTF-8 at byte " + std::to_string(i));
       c = (c << 6) | (b & 0x3F);
     }
     static const char32_t smallest[] = {0, 0x80, 0x800, 0x10000};

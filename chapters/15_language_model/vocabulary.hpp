@@ -43,8 +43,10 @@ inline CharCounts count_characters(const std::vector<Poem>& poems,
 /// \brief Characters to ids and back, built from the training poems' character counts.
 class Vocabulary {
  public:
-  static constexpr Token kBoundary = 0;  ///< `<s>`: pads the context before a poem; predicted after its last character
-  static constexpr Token kUnknown = 1;   ///< `<unk>`: every character seen fewer than min_count times
+  static constexpr Token kBoundary =
+      0;  ///< `<s>`: pads the context before a poem; predicted after its last character
+  static constexpr Token kUnknown =
+      1;  ///< `<unk>`: every character seen fewer than min_count times
 
   /// \brief Ids 2, 3, ... go to the characters counted at least `min_count` times, most frequent
   /// first (ties: smaller code point first), so the same counts always give the same ids.
@@ -130,8 +132,8 @@ class Vocabulary {
 
  private:
   std::size_t min_count_;
-  std::vector<char32_t> chars_;         // id -> character (0 for the special ids)
-  std::vector<std::size_t> counts_;     // id -> training count
+  std::vector<char32_t> chars_;              // id -> character (0 for the special ids)
+  std::vector<std::size_t> counts_;          // id -> training count
   std::unordered_map<char32_t, Token> ids_;  // character -> id
 };
 // [vocabulary]
@@ -144,7 +146,8 @@ inline std::vector<std::vector<Token>> encode_poems(const Vocabulary& vocabulary
                                                     bool raw = false) {
   std::vector<std::vector<Token>> encoded;
   encoded.reserve(which.size());
-  for (std::size_t k : which) encoded.push_back(vocabulary.encode(raw ? poems[k].raw : poems[k].text));
+  for (std::size_t k : which)
+    encoded.push_back(vocabulary.encode(raw ? poems[k].raw : poems[k].text));
   return encoded;
 }
 
