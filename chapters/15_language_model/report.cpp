@@ -319,26 +319,67 @@ void plot(const CorpusFacts& facts, const Baselines& baselines, const Trained& m
   plot_neighbours(neighbours, d, common);
 }
 
-nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, const Baselines& b,
-                       const Trained& t, const Sweep& s, const SampleSet& samples,
-                       const NeighbourSet& neighbours, const SongciFacts& songci, const Data& d,
-                       const Config& c) {
-  nlohmann::json forms, vocab = nlohmann::json::array(), curve = nlohmann::json::array(),
-                        by_n = nlohmann::json::array(), by_d = nlohmann::json::array(),
-                        temps = nlohmann::json::array(), nn = nlohmann::json::object();
+namespace {
+
+nlohmann::json corpus_fields(const CorpusFacts& f, const Data& d) {
+  nlohmann::json forms;
   for (const auto& [name, n] : f.forms) forms[name] = n;
-  for (const CoverageRow& r : coverage)
-    vocab.push_back({{"min_count", r.min_count}, {"V", r.size}, {"coverage", r.coverage}});
+  return {{"files", f.files},
+          {"poems", f.poems},
+          {"textless", f.textless},
+          {"raw_characters", f.raw_characters},
+          {"raw_distinct", f.raw_distinct},
+          {"characters", f.characters},
+          {"distinct", f.distinct},
+          {"punctuation", f.punctuation},
+          {"median_length", f.median_length},
+          {"forms", forms},
+          {"split",
+           {{"train", d.split.train.size()},
+            {"validation", d.validation_poems_all},
+            {"test", d.split.test.size()},
+            {"measured_validation", d.validation.size()},
+            {"measured_test", d.test.size()}}}};
+}
+
+nlohmann::json baseline_fields(const Baselines& b) {
+  return {{"unigram_add1", b.unigram},
+          {"bigram_add_k", b.bigram_add_k},
+          {"interpolated", b.interpolated},
+          {"lambda", b.best_lambda},
+          {"issue_setting",
+           {{"V", b.issue_vocabulary},
+            {"unigram_add1", b.issue_unigram},
+            {"bigram_add0.1", b.issue_bigram}}}};
+}
+
+nlohmann::json model_fields(const Trained& t) {
+  nlohmann::json curve = nlohmann::json::array();
   for (const CurvePoint& p : t.curve)
     curve.push_back({{"steps", p.steps},
                      {"train_perplexity", p.train_perplexity},
                      {"validation_perplexity", p.validation_perplexity}});
-  for (const SweepPoint& p : s.by_context)
-    by_n.push_back(
-        {{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
-  for (const SweepPoint& p : s.by_embedding)
-    by_d.push_back(
-        {{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
+  return {{"describe", t.model.describe()},
+          {"params", t.model.n_params()},
+          {"curve", curve},
+          {"validation_perplexity", t.validation},
+          {"test_perplexity", t.test}};
+}
+
+nlohmann::json sweep_fields(const Sweep& s) {
+  nlohmann::json lines;
+  for (const auto& [name, points] : {std::make_pair("by_context", &s.by_context),
+                                     std::make_pair("by_embedding", &s.by_embedding)}) {
+    lines[name] = nlohmann::json::array();
+    for (const SweepPoint& p : *points)
+      lines[name].push_back(
+          {{"n", p.n}, {"d", p.d}, {"params", p.params}, {"validation_perplexity", p.validation}});
+  }
+  return lines;
+}
+
+nlohmann::json sample_fields(const SampleSet& samples) {
+  nlohmann::json temps = nlohmann::json::array();
   for (const TemperatureSamples& x : samples)
     temps.push_back({{"temperature", x.temperature},
                      {"even_lines", x.even_lines},
@@ -347,18 +388,36 @@ nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, cons
                      {"mean_length", x.mean_length},
                      {"distinct", x.distinct},
                      {"poems", x.poems}});
+  return temps;
+}
+
+nlohmann::json neighbour_fields(const NeighbourSet& neighbours, const Data& d) {
+  nlohmann::json nn = nlohmann::json::object();
   for (const NeighbourRow& r : neighbours.rows) {
     nlohmann::json row = nlohmann::json::array();
     for (const lm::Neighbour& nb : r.neighbours)
       row.push_back({d.vocabulary.symbol(nb.id), nb.cosine});
     nn[d.vocabulary.symbol(r.query)] = row;
   }
-  const lm::Nplm<float>& m = t.model;
-  nlohmann::json ci = nullptr;
-  if (songci.poems)
-    ci = {{"poems", songci.poems},       {"characters", songci.characters},
+  return nn;
+}
+
+nlohmann::json songci_fields(const SongciFacts& songci) {
+  if (songci.poems == 0) return nullptr;
+  return {{"poems", songci.poems},       {"characters", songci.characters},
           {"distinct", songci.distinct}, {"coverage", songci.coverage},
           {"forms", songci.forms},       {"top_unknown", songci.top_unknown}};
+}
+
+}  // namespace
+
+nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, const Baselines& b,
+                       const Trained& t, const Sweep& s, const SampleSet& samples,
+                       const NeighbourSet& neighbours, const SongciFacts& songci, const Data& d,
+                       const Config& c) {
+  nlohmann::json vocab = nlohmann::json::array();
+  for (const CoverageRow& r : coverage)
+    vocab.push_back({{"min_count", r.min_count}, {"V", r.size}, {"coverage", r.coverage}});
   return {{"headline", "validation perplexity " + course::fixed(t.validation, 1) + " (bigram " +
                            course::fixed(b.bigram(), 1) + ", unigram " +
                            course::fixed(b.unigram, 1) + "); test " + course::fixed(t.test, 1)},
@@ -373,43 +432,14 @@ nlohmann::json summary(const CorpusFacts& f, const CoverageTable& coverage, cons
             {"sweep_steps", c.sweep_steps},
             {"eval_poems", c.eval_poems},
             {"prompt", c.prompt}}},
-          {"corpus",
-           {{"files", f.files},
-            {"poems", f.poems},
-            {"textless", f.textless},
-            {"raw_characters", f.raw_characters},
-            {"raw_distinct", f.raw_distinct},
-            {"characters", f.characters},
-            {"distinct", f.distinct},
-            {"punctuation", f.punctuation},
-            {"median_length", f.median_length},
-            {"forms", forms},
-            {"split",
-             {{"train", d.split.train.size()},
-              {"validation", d.validation_poems_all},
-              {"test", d.split.test.size()},
-              {"measured_validation", d.validation.size()},
-              {"measured_test", d.test.size()}}}}},
+          {"corpus", corpus_fields(f, d)},
           {"vocabulary", {{"V", d.vocabulary.size()}, {"by_min_count", vocab}}},
-          {"baselines",
-           {{"unigram_add1", b.unigram},
-            {"bigram_add_k", b.bigram_add_k},
-            {"interpolated", b.interpolated},
-            {"lambda", b.best_lambda},
-            {"issue_setting",
-             {{"V", b.issue_vocabulary},
-              {"unigram_add1", b.issue_unigram},
-              {"bigram_add0.1", b.issue_bigram}}}}},
-          {"model",
-           {{"describe", m.describe()},
-            {"params", m.n_params()},
-            {"curve", curve},
-            {"validation_perplexity", t.validation},
-            {"test_perplexity", t.test}}},
-          {"sweep", {{"by_context", by_n}, {"by_embedding", by_d}}},
-          {"samples", temps},
-          {"neighbours", nn},
-          {"songci", ci},
+          {"baselines", baseline_fields(b)},
+          {"model", model_fields(t)},
+          {"sweep", sweep_fields(s)},
+          {"samples", sample_fields(samples)},
+          {"neighbours", neighbour_fields(neighbours, d)},
+          {"songci", songci_fields(songci)},
           {"timing_seconds",
            {{"training", t.seconds}, {"predictions_per_second", t.tokens_per_second}}}};
 }
