@@ -407,9 +407,13 @@ BOOST_AUTO_TEST_CASE(nearest_neighbours_by_cosine) {
 
 // ---- 7. bad input: one failure class per test, each message naming the file --------------
 
-BOOST_AUTO_TEST_CASE(bad_input_missing_file) {
+BOOST_AUTO_TEST_CASE(bad_input_missing_file_or_not_a_file) {
   BOOST_TEST(error_of([] { read_poems(kBad + "nowhere.json"); }) ==
              kBad + "nowhere.json: file not found");
+  BOOST_TEST(error_of([] { read_poems(kFixtures + "/ch15_poems"); }) ==
+             kFixtures + "/ch15_poems: is a folder, expected a JSON array of poems");
+  BOOST_TEST(
+      error_of([] { read_poems("/dev/zero"); }).rfind("/dev/zero: is not a regular file", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_empty_file) {
