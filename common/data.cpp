@@ -69,8 +69,8 @@ std::vector<std::uint32_t> idx_header(const std::vector<unsigned char>& bytes,
   const std::uint32_t found = big_endian_u32(bytes.data());
   if (found != magic)
     throw Error(path + ": expected IDX magic " + std::to_string(magic) + ", found " +
-                std::to_string(found) + " (not an IDX " +
-                (magic == 2051 ? "image" : "label") + " file?)" + hint);
+                std::to_string(found) + " (not an IDX " + (magic == 2051 ? "image" : "label") +
+                " file?)" + hint);
   if (bytes.size() < header)
     throw Error(path + ": IDX header is truncated (" + std::to_string(bytes.size()) + " of " +
                 std::to_string(header) + " bytes)" + hint);
@@ -193,7 +193,8 @@ Dataset parse_csv(std::istream& in, const std::string& path,
       values.push_back(v);
     }
     const std::string& name = fields.back();
-    if (name.empty()) throw Error(where + "field '" + header.back() + "' is empty (expected a class)");
+    if (name.empty())
+      throw Error(where + "field '" + header.back() + "' is empty (expected a class)");
     auto it = std::find(d.class_names.begin(), d.class_names.end(), name);
     if (it == d.class_names.end()) {
       if (fixed_classes) {
@@ -216,7 +217,8 @@ Dataset parse_csv(std::istream& in, const std::string& path,
 arma::Mat<unsigned char> read_idx_images(const std::string& path, arma::uword* rows,
                                          arma::uword* cols) {
   const std::string hint = refetch_hint(path);
-  return parse_idx_images(maybe_gunzip(read_idx_file(path, hint), path, hint), path, rows, cols, hint);
+  return parse_idx_images(maybe_gunzip(read_idx_file(path, hint), path, hint), path, rows, cols,
+                          hint);
 }
 
 arma::Mat<unsigned char> parse_idx_images(const std::vector<unsigned char>& bytes,
@@ -249,7 +251,10 @@ arma::uvec parse_idx_labels(const std::vector<unsigned char>& bytes, const std::
 const DatasetInfo& dataset_info(const std::string& name) {
   static const std::map<std::string, DatasetInfo> registry = {
       {"iris",
-       {"iris", COURSE_DATASETS_DIR, {"iris.csv"}, "it ships with the course (datasets/iris.csv)",
+       {"iris",
+        COURSE_DATASETS_DIR,
+        {"iris.csv"},
+        "it ships with the course (datasets/iris.csv)",
         {"setosa", "versicolor", "virginica"}}},
       {"mnist",
        {"mnist",
@@ -264,20 +269,25 @@ const DatasetInfo& dataset_info(const std::string& name) {
         {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
          "t10k-labels-idx1-ubyte"},
         "./course setup (installs Debian package dataset-fashion-mnist)",
-        {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-         "Bag", "Ankle boot"}}},
+        {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+         "Ankle boot"}}},
       {"tang",
-       {"tang", std::string(COURSE_DATASETS_DIR) + "/chinese-poetry/quantangshi",
+       {"tang",
+        std::string(COURSE_DATASETS_DIR) + "/chinese-poetry/quantangshi",
         numbered_files("poet.tang.", {}, 58),
-        "./course setup (fetches npm package chinese-poetry 2.0.1)", {}}},
+        "./course setup (fetches npm package chinese-poetry 2.0.1)",
+        {}}},
       {"songci",
-       {"songci", std::string(COURSE_DATASETS_DIR) + "/chinese-poetry/songci",
+       {"songci",
+        std::string(COURSE_DATASETS_DIR) + "/chinese-poetry/songci",
         numbered_files("ci.song.", {"ci.song.2019y.json"}, 22),
-        "./course setup (fetches npm package chinese-poetry 2.0.1)", {}}},
+        "./course setup (fetches npm package chinese-poetry 2.0.1)",
+        {}}},
   };
   const auto it = registry.find(name);
   if (it == registry.end())
-    throw UsageError("unknown dataset '" + name + "' (expected iris, mnist, fashion, tang or songci)");
+    throw UsageError("unknown dataset '" + name +
+                     "' (expected iris, mnist, fashion, tang or songci)");
   return it->second;
 }
 
@@ -299,8 +309,8 @@ Dataset load_iris(const std::string& data_dir) {
   return load_csv(dataset_file("iris", "iris.csv", data_dir), dataset_info("iris").class_names);
 }
 
-ImageSet load_images(const std::string& name, const std::string& part,
-                     const std::string& data_dir, arma::uword limit) {
+ImageSet load_images(const std::string& name, const std::string& part, const std::string& data_dir,
+                     arma::uword limit) {
   if (part != "train" && part != "test")
     throw UsageError("load_images: part must be 'train' or 'test', got '" + part + "'");
   const std::string prefix = part == "train" ? "train" : "t10k";

@@ -34,10 +34,10 @@ Dataset parse_csv(std::istream& in, const std::string& path,
 
 /// Images and their labels, one image per column, pixels scaled to [0, 1].
 struct ImageSet {
-  arma::fmat X;           ///< (rows*cols x n) pixel intensities in [0, 1], column-major per image
-  arma::uvec labels;      ///< (n) digit / class index
-  arma::uword rows = 0;   ///< image height in pixels
-  arma::uword cols = 0;   ///< image width in pixels
+  arma::fmat X;          ///< (rows*cols x n) pixel intensities in [0, 1], column-major per image
+  arma::uvec labels;     ///< (n) digit / class index
+  arma::uword rows = 0;  ///< image height in pixels
+  arma::uword cols = 0;  ///< image width in pixels
 };
 
 /// \brief Read an IDX image file (magic 2051), raw or gzipped: (rows*cols x n) bytes.
@@ -66,10 +66,10 @@ arma::uvec parse_idx_labels(const std::vector<unsigned char>& bytes, const std::
 
 /// What the registry knows about one dataset.
 struct DatasetInfo {
-  std::string name;                ///< "iris", "mnist", "fashion", "tang" or "songci"
-  std::string default_dir;         ///< where it lives when `--data` is not given
-  std::vector<std::string> files;  ///< file names it needs (".gz" variants are also accepted)
-  std::string fetch;               ///< the command that puts it there
+  std::string name;                      ///< "iris", "mnist", "fashion", "tang" or "songci"
+  std::string default_dir;               ///< where it lives when `--data` is not given
+  std::vector<std::string> files;        ///< file names it needs (".gz" variants are also accepted)
+  std::string fetch;                     ///< the command that puts it there
   std::vector<std::string> class_names;  ///< class index -> name
 };
 

@@ -31,8 +31,8 @@ struct GradEntry {
 
 /// The outcome of one check: the largest relative error and the worst few entries.
 struct GradCheck {
-  double max_rel_error = 0;     ///< max over entries
-  std::vector<GradEntry> worst; ///< up to 5 entries with the largest error, worst first
+  double max_rel_error = 0;      ///< max over entries
+  std::vector<GradEntry> worst;  ///< up to 5 entries with the largest error, worst first
 
   /// Lines "name[i]: analytic a, numeric n, rel e" for a failure message.
   std::string report(const std::string& name) const {
@@ -71,8 +71,7 @@ GradCheck check_gradient(Mat& param, const Mat& analytic, LossFn&& loss, double 
     };
     const double numeric = (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h);
     const double g = analytic[i];
-    const double rel =
-        std::abs(g - numeric) / std::max({std::abs(g), std::abs(numeric), tiny});
+    const double rel = std::abs(g - numeric) / std::max({std::abs(g), std::abs(numeric), tiny});
     all.push_back({i, g, numeric, rel});
     // [central_difference]
     result.max_rel_error = std::max(result.max_rel_error, rel);

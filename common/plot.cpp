@@ -2,13 +2,14 @@
 // numbers go to a CSV beside the PNG. The PNG is written to a temporary name and renamed.
 #include "common/plot.hpp"
 
+#include <gnuplot-iostream.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <gnuplot-iostream.h>
 #include <sstream>
-#include <unistd.h>
 
 #include "common/error.hpp"
 #include "common/run.hpp"
@@ -47,8 +48,9 @@ class Figure {
  public:
   Figure(const std::string& png, const PlotOptions& o) : png_(png), tmp_(png + ".tmp.png") {
     if (!gnuplot_available())
-      throw Error(png + ": gnuplot not found on PATH (install Debian package gnuplot-nox, or "
-                        "run ./course setup; --no-plots skips plots)");
+      throw Error(png +
+                  ": gnuplot not found on PATH (install Debian package gnuplot-nox, or "
+                  "run ./course setup; --no-plots skips plots)");
     std::signal(SIGPIPE, SIG_IGN);  // a gnuplot that dies must give an error, not kill us
     ensure_parent(png);
     script_ << "set terminal pngcairo size " << o.width << "," << o.height
@@ -78,7 +80,8 @@ class Figure {
     if (!std::filesystem::exists(tmp_) || std::filesystem::file_size(tmp_, ec) == 0)
       throw Error(png_ + ": gnuplot did not write the plot (see its message above)");
     std::filesystem::rename(tmp_, png_, ec);
-    if (ec) throw Error(png_ + ": cannot rename the finished plot into place (" + ec.message() + ")");
+    if (ec)
+      throw Error(png_ + ": cannot rename the finished plot into place (" + ec.message() + ")");
   }
 
  private:
@@ -113,9 +116,8 @@ void line_plot(const std::string& png, const PlotOptions& o, const std::vector<S
   g << "set grid\n" << o.extra << "\nplot ";
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
-    g << (k ? ", " : "") << "'-' using 1:2" << (s.style == "yerrorlines" ? ":3" : "")
-      << " with " << s.style << " lw 2 lc rgb '" << kColours[k % 10] << "' title "
-      << quoted(s.title);
+    g << (k ? ", " : "") << "'-' using 1:2" << (s.style == "yerrorlines" ? ":3" : "") << " with "
+      << s.style << " lw 2 lc rgb '" << kColours[k % 10] << "' title " << quoted(s.title);
   }
   if (series.empty()) g << "0 notitle";
   g << "\n";
@@ -140,8 +142,9 @@ void points_by_class(std::ostringstream& g, const arma::mat& X2, const arma::uve
     for (arma::uword j = 0; j < X2.n_cols; ++j)
       if (labels[j] == c) block << X2(0, j) << " " << X2(1, j) << "\n";
     if (block.str().empty()) continue;
-    g << (first_in_plot && data_blocks.empty() ? "" : ", ") << "'-' with points pt 7 ps 1.1 lc rgb '"
-      << kColours[c % 10] << "' title " << quoted(names[c]);
+    g << (first_in_plot && data_blocks.empty() ? "" : ", ")
+      << "'-' with points pt 7 ps 1.1 lc rgb '" << kColours[c % 10] << "' title "
+      << quoted(names[c]);
     data_blocks.push_back(block.str() + "e\n");
   }
 }
@@ -177,7 +180,8 @@ void scatter_classes(const std::string& png, const PlotOptions& o, const arma::m
     const auto& s = overlays[k];
     if (s.x.empty()) continue;  // e.g. a boundary that does not exist (w = 0)
     // Overlays fade from light to dark grey, so the last (e.g. the final boundary) stands out.
-    const int shade = overlays.size() > 1 ? static_cast<int>(200 - 200.0 * k / (overlays.size() - 1)) : 0;
+    const int shade =
+        overlays.size() > 1 ? static_cast<int>(200 - 200.0 * k / (overlays.size() - 1)) : 0;
     char colour[16];
     std::snprintf(colour, sizeof colour, "#%02x%02x%02x", shade, shade, shade);
     g << ", '-' with " << s.style << " lw 2 lc rgb '" << colour << "' "
@@ -264,8 +268,10 @@ void heatmap(const std::string& png, const PlotOptions& o, const arma::mat& M,
   g << o.extra << "\n";
   // The numbers in the cells: white on dark cells, black on light ones.
   g << "plot '-' using 1:2:3 with image, "
-    << "'-' using 1:2:($3 > " << top / 2 << " ? sprintf('%g', $3) : '') with labels tc rgb 'white' font ',9', "
-    << "'-' using 1:2:($3 > " << top / 2 << " ? '' : sprintf('%g', $3)) with labels tc rgb 'black' font ',9'\n";
+    << "'-' using 1:2:($3 > " << top / 2
+    << " ? sprintf('%g', $3) : '') with labels tc rgb 'white' font ',9', "
+    << "'-' using 1:2:($3 > " << top / 2
+    << " ? '' : sprintf('%g', $3)) with labels tc rgb 'black' font ',9'\n";
   g << data.str() << "e\n" << data.str() << "e\n" << data.str() << "e\n";
   fig.finish();
 }
@@ -300,8 +306,8 @@ void image_grid(const std::string& png, const PlotOptions& o, const arma::mat& i
   }
   for (arma::uword r = 0; r < mosaic.n_rows; ++r) {
     for (arma::uword c = 0; c < mosaic.n_cols; ++c)
-      data << c << " " << r << " " << (std::isnan(mosaic(r, c)) ? std::string("NaN")
-                                                                 : std::to_string(mosaic(r, c)))
+      data << c << " " << r << " "
+           << (std::isnan(mosaic(r, c)) ? std::string("NaN") : std::to_string(mosaic(r, c)))
            << "\n";
     data << "\n";
   }

@@ -18,9 +18,9 @@ namespace course {
 
 /// One named curve or point set.
 struct Series {
-  std::string title;      ///< legend entry
-  std::vector<double> x;  ///< x values
-  std::vector<double> y;  ///< y values, as many as x
+  std::string title;            ///< legend entry
+  std::vector<double> x;        ///< x values
+  std::vector<double> y;        ///< y values, as many as x
   std::string style = "lines";  ///< gnuplot style: "lines", "points", "linespoints", "yerrorlines"
   std::vector<double> err;      ///< error bars (only with style "yerrorlines")
 };

@@ -28,7 +28,9 @@ inline double uniform(Rng& rng, double lo, double hi) { return lo + (hi - lo) * 
 inline std::uint64_t uniform_index(Rng& rng, std::uint64_t n) {
   const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   std::uint64_t r;
-  do { r = rng(); } while (r >= limit);
+  do {
+    r = rng();
+  } while (r >= limit);
   return r % n;
 }
 

@@ -20,7 +20,6 @@
 #include "chapters/05_article_iris/sklearn_split.hpp"
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/ch05_article_iris.cmake)
 
 using namespace article_iris;
@@ -313,7 +312,7 @@ BOOST_AUTO_TEST_CASE(fixed_backward_equals_the_per_example_loop_for_both_outputs
         a2 = arma::exp(a2 - a2.max());
         a2 /= arma::accu(a2);
       }
-      const arma::vec delta2 = a2 - y;                                // dL_i/dz2
+      const arma::vec delta2 = a2 - y;                                 // dL_i/dz2
       const arma::vec delta1 = (p.W2.t() * delta2) % a1 % (1.0 - a1);  // dL_i/dz1
       dW2 += delta2 * a1.t() / m;
       db2 += delta2 / m;

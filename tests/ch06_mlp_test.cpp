@@ -2,9 +2,8 @@
 // network (double), a training smoke test on a 2,000-image MNIST slice, allocation-free batches,
 // and clear errors for shape mismatches.
 #define BOOST_TEST_MODULE ch06_mlp
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <new>
 
@@ -14,7 +13,6 @@
 #include "common/data.hpp"
 #include "common/gradcheck.hpp"
 #include "tests/support/check_every_parameter.hpp"
-
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/<chapter>.cmake)
 
 using namespace mlp;
@@ -135,7 +133,8 @@ BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_batch) {
   net.add<Sigmoid<float>>();
   arma::fmat X(20, 105);  // 10 full batches and a short one
   course::fill_normal(X, rng);
-  const arma::fmat Y = course::one_hot<arma::fmat>(arma::regspace<arma::uvec>(0, 104) - 4 * (arma::regspace<arma::uvec>(0, 104) / 4), 4);
+  const arma::fmat Y = course::one_hot<arma::fmat>(
+      arma::regspace<arma::uvec>(0, 104) - 4 * (arma::regspace<arma::uvec>(0, 104) / 4), 4);
   QuadraticCost<float> cost;
   SGD<float> sgd(net.params(), 0.5);
   Trainer<float> trainer(net, cost, sgd, 10);

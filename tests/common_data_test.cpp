@@ -1,9 +1,9 @@
 // Tests for common/data.hpp: CSV and IDX loaders accept good files and reject each kind of bad
 // one with the documented one-line message; the registry says how to fetch what is missing.
 #define BOOST_TEST_MODULE common_data
-#include <boost/test/unit_test.hpp>
 #include <zlib.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -46,7 +46,10 @@ struct TempDir {
   }
   ~TempDir() { fs::remove_all(path); }
   std::string operator/(const std::string& f) const { return (path / f).string(); }
-  static int& counter() { static int c = 0; return c; }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
 };
 
 void put_u32(std::vector<unsigned char>& b, std::uint32_t v) {
@@ -61,7 +64,8 @@ std::vector<unsigned char> idx_images(std::uint32_t n, std::uint32_t r, std::uin
   put_u32(b, r);
   put_u32(b, c);
   for (std::uint32_t k = 0; k < n; ++k)
-    for (std::uint32_t p = 0; p < r * c; ++p) b.push_back(static_cast<unsigned char>((k + p) % 256));
+    for (std::uint32_t p = 0; p < r * c; ++p)
+      b.push_back(static_cast<unsigned char>((k + p) % 256));
   return b;
 }
 
@@ -74,8 +78,9 @@ std::vector<unsigned char> idx_labels(const std::vector<unsigned char>& labels) 
 }
 
 void write_raw(const std::string& path, const std::vector<unsigned char>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 void write_gz(const std::string& path, const std::vector<unsigned char>& bytes) {
@@ -102,7 +107,7 @@ BOOST_AUTO_TEST_CASE(iris_has_150_samples_4_features_3_classes) {
   BOOST_TEST(d.X.n_cols == 150u);
   BOOST_TEST(d.class_names.size() == 3u);
   for (arma::uword c = 0; c < 3; ++c) BOOST_TEST(arma::accu(d.labels == c) == 50u);
-  BOOST_TEST(d.X(0, 0) == 5.1);  // first row: 5.1,3.5,1.4,0.2,setosa
+  BOOST_TEST(d.X(0, 0) == 5.1);    // first row: 5.1,3.5,1.4,0.2,setosa
   BOOST_TEST(d.X(3, 149) == 1.8);  // last row: 5.9,3.0,5.1,1.8,virginica
 }
 
@@ -113,10 +118,12 @@ BOOST_AUTO_TEST_CASE(csv_errors_name_file_line_field_and_what_was_expected) {
                       "iris.csv:3: expected 5 fields, found 3"));
   BOOST_TEST(contains(error_of([] { load_csv(fixtures + "/csv/nan.csv"); }),
                       "nan.csv:2: field 'b' expected a finite number, found 'nan'"));
-  BOOST_TEST(contains(error_of([] { load_csv(fixtures + "/csv/unknown_label.csv",
-                                             {"setosa", "versicolor", "virginica"}); }),
-                      "unknown_label.csv:3: unknown label 'daisy' (expected one of setosa, "
-                      "versicolor, virginica)"));
+  BOOST_TEST(contains(
+      error_of([] {
+        load_csv(fixtures + "/csv/unknown_label.csv", {"setosa", "versicolor", "virginica"});
+      }),
+      "unknown_label.csv:3: unknown label 'daisy' (expected one of setosa, "
+      "versicolor, virginica)"));
   BOOST_TEST(contains(error_of([] { load_csv(fixtures + "/csv/empty.csv"); }), "empty file"));
   BOOST_TEST(contains(error_of([] { load_csv(fixtures + "/csv/header_only.csv"); }),
                       "no data rows after the header"));
@@ -160,13 +167,15 @@ BOOST_AUTO_TEST_CASE(idx_errors) {
   std::vector<char> gz((std::istreambuf_iterator<char>(in)), {});
   std::vector<unsigned char> half(gz.begin(), gz.begin() + gz.size() / 2);
   write_raw(dir / "half.gz", half);
-  BOOST_TEST(contains(error_of([&] { read_idx_images(dir / "half.gz"); }), "half.gz: gzip data is"));
+  BOOST_TEST(
+      contains(error_of([&] { read_idx_images(dir / "half.gz"); }), "half.gz: gzip data is"));
   std::vector<unsigned char> flipped(gz.begin(), gz.end());
   for (std::size_t i = 20; i < 60; ++i) flipped[i] ^= 0x5a;
   write_raw(dir / "flipped.gz", flipped);
-  BOOST_TEST(contains(error_of([&] { read_idx_images(dir / "flipped.gz"); }),
-                      "flipped.gz: gzip data is"));
-  BOOST_TEST(contains(error_of([&] { read_idx_labels(dir / "nothere"); }), "nothere: file not found"));
+  BOOST_TEST(
+      contains(error_of([&] { read_idx_images(dir / "flipped.gz"); }), "flipped.gz: gzip data is"));
+  BOOST_TEST(
+      contains(error_of([&] { read_idx_labels(dir / "nothere"); }), "nothere: file not found"));
 }
 
 BOOST_AUTO_TEST_CASE(image_set_checks_counts_and_labels_and_scales_pixels) {
@@ -187,8 +196,9 @@ BOOST_AUTO_TEST_CASE(image_set_checks_counts_and_labels_and_scales_pixels) {
   write_raw(dir / "train-labels-idx1-ubyte", idx_labels({7, 0, 12, 3}));
   BOOST_TEST(contains(error_of([&] { load_images("mnist", "train", dir.path.string()); }),
                       "label 12 at index 2 is not a class 0..9"));
-  BOOST_TEST(contains(error_of([&] { load_images("mnist", "test", dir.path.string()); }),
-                      "t10k-images-idx3-ubyte: file not found (dataset 'mnist'; fix: check --data"));
+  BOOST_TEST(
+      contains(error_of([&] { load_images("mnist", "test", dir.path.string()); }),
+               "t10k-images-idx3-ubyte: file not found (dataset 'mnist'; fix: check --data"));
 }
 
 BOOST_AUTO_TEST_CASE(registry_knows_each_dataset_and_its_fetch_command) {

@@ -1,11 +1,10 @@
 // Tests for common/run.hpp and common/plot.hpp: exit codes and one-line errors, atomic writes,
 // summary.json, and plots that come with their CSV (or a clear error without gnuplot).
 #define BOOST_TEST_MODULE common_run_plot
-#include <boost/test/unit_test.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -40,7 +39,8 @@ std::pair<int, std::string> run(std::vector<std::string> args, const std::functi
 }
 
 fs::path temp_dir(const std::string& name) {
-  const auto p = fs::temp_directory_path() / ("course_run_test_" + name + std::to_string(::getpid()));
+  const auto p =
+      fs::temp_directory_path() / ("course_run_test_" + name + std::to_string(::getpid()));
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
@@ -108,11 +108,10 @@ BOOST_AUTO_TEST_CASE(chapter_knobs_take_their_full_default_only_with_full) {
 
 BOOST_AUTO_TEST_CASE(chapter_writes_the_common_summary_fields) {
   const auto dir = temp_dir("summary");
-  const auto r = run_chapter({"--out", (dir / "o").string(), "--seed", "7", "--full"},
-                             [](const CommonOptions&) {
-                               return nlohmann::json{{"headline", "h"},
-                                                     {"timing_seconds", {{"step", 1.5}}}};
-                             });
+  const auto r = run_chapter(
+      {"--out", (dir / "o").string(), "--seed", "7", "--full"}, [](const CommonOptions&) {
+        return nlohmann::json{{"headline", "h"}, {"timing_seconds", {{"step", 1.5}}}};
+      });
   BOOST_TEST(r.code == 0);
   std::ifstream js(dir / "o" / "summary.json");
   const auto j = nlohmann::json::parse(js);
@@ -137,9 +136,8 @@ BOOST_AUTO_TEST_CASE(a_refused_run_leaves_no_new_output_folder) {
   BOOST_TEST(fs::exists(dir));           // the one that was there stays
   // A folder that existed before the run stays, even when empty.
   fs::create_directories(out);
-  run_chapter({"--out", out.string()}, [](const CommonOptions&) -> nlohmann::json {
-    throw Error("x");
-  });
+  run_chapter({"--out", out.string()},
+              [](const CommonOptions&) -> nlohmann::json { throw Error("x"); });
   BOOST_TEST(fs::exists(out));
   fs::remove_all(dir);
 }
@@ -163,8 +161,9 @@ BOOST_AUTO_TEST_CASE(read_file_refuses_special_and_oversized_files) {
              "/dev/zero: is not a regular file (a device or a pipe?), expected a test file");
   BOOST_TEST(message([&] { read_file(dir.string(), 100, "a test file"); }) ==
              dir.string() + ": is a folder, expected a test file");
-  BOOST_TEST(message([&] { read_file((dir / "none").string(), 100, "a test file", " (fix: x)"); }) ==
-             (dir / "none").string() + ": file not found (fix: x)");
+  BOOST_TEST(message([&] {
+               read_file((dir / "none").string(), 100, "a test file", " (fix: x)");
+             }) == (dir / "none").string() + ": file not found (fix: x)");
   fs::remove_all(dir);
 }
 
@@ -205,8 +204,9 @@ BOOST_AUTO_TEST_CASE(each_plot_writes_a_png_and_its_csv) {
   const arma::mat X2 = {{0, 1, 0, 1}, {0, 0, 1, 1}};
   const arma::uvec labels = {0, 1, 1, 0};
   scatter_classes(png("scatter"), {"t", "x", "y"}, X2, labels, {"a", "b"});
-  decision_regions(png("regions"), {"t", "x", "y"}, X2, labels, {"a", "b"},
-                   [](double x, double y) { return x > y ? 1.0 : 0.0; }, true, 20);
+  decision_regions(
+      png("regions"), {"t", "x", "y"}, X2, labels, {"a", "b"},
+      [](double x, double y) { return x > y ? 1.0 : 0.0; }, true, 20);
   heatmap(png("heat"), {"t", "pred", "true"}, arma::mat{{5, 1}, {0, 4}}, {"a", "b"}, {"a", "b"});
   image_grid(png("grid"), {"t", "", ""}, arma::mat(4, 3, arma::fill::randu), 2, 2, 3,
              {"x", "y", "z"});

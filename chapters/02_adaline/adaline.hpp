@@ -32,8 +32,8 @@ struct Gradient {
 
 /// \brief A linear unit: weights, a bias, and its output \f$ y = \mathbf{w}\cdot\mathbf{x} + b \f$.
 struct Adaline {
-  arma::vec w;    ///< (n_in) weights, one per input
-  double b = 0;   ///< bias
+  arma::vec w;   ///< (n_in) weights, one per input
+  double b = 0;  ///< bias
 
   /// Start from zero weights and bias.
   explicit Adaline(arma::uword n_in) : w(n_in, arma::fill::zeros) {}
@@ -74,8 +74,8 @@ inline double mse_loss(const Adaline& a, const arma::mat& X, const arma::rowvec&
 inline Gradient gradient(const Adaline& a, const arma::mat& X, const arma::rowvec& t) {
   const arma::rowvec E = a.forward(X) - t;  // e = y - t                 (1 x n)
   Gradient g;
-  g.dw = X * E.t() / X.n_cols;              // dw = X e^T / n           (n_in)
-  g.db = arma::mean(E);                     // db = mean of e
+  g.dw = X * E.t() / X.n_cols;  // dw = X e^T / n           (n_in)
+  g.db = arma::mean(E);         // db = mean of e
   return g;
 }
 // [gradient]
@@ -134,10 +134,10 @@ inline void set_theta(Adaline& a, const arma::vec& theta) {
 
 /// What batch gradient descent recorded.
 struct History {
-  std::vector<double> loss;       ///< loss before step 1, then after each step (steps + 1)
-  std::vector<arma::vec> path;    ///< (p) parameters at the same moments, when asked for
-  arma::uword steps = 0;          ///< steps taken
-  bool diverged = false;          ///< the loss overflowed the divergence threshold
+  std::vector<double> loss;     ///< loss before step 1, then after each step (steps + 1)
+  std::vector<arma::vec> path;  ///< (p) parameters at the same moments, when asked for
+  arma::uword steps = 0;        ///< steps taken
+  bool diverged = false;        ///< the loss overflowed the divergence threshold
 };
 
 // [train_gd]

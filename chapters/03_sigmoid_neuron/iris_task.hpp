@@ -20,8 +20,8 @@ namespace sigmoid_neuron {
 
 /// Examples and 0/1 targets of a binary task.
 struct Task {
-  arma::mat X;      ///< (n_in x n) examples as columns, in cm
-  arma::rowvec T;   ///< (1 x n) targets: 0 versicolor, 1 virginica
+  arma::mat X;     ///< (n_in x n) examples as columns, in cm
+  arma::rowvec T;  ///< (1 x n) targets: 0 versicolor, 1 virginica
 };
 
 // [task]
@@ -40,9 +40,9 @@ inline Task versicolor_virginica(const course::Dataset& iris,
 
 /// How one model is trained.
 struct Settings {
-  double eta = 0.5;             ///< learning rate
-  arma::uword epochs = 1000;    ///< full-batch gradient steps
-  double test_fraction = 0.3;   ///< part of the data held out for testing
+  double eta = 0.5;            ///< learning rate
+  arma::uword epochs = 1000;   ///< full-batch gradient steps
+  double test_fraction = 0.3;  ///< part of the data held out for testing
 };
 
 /// A model trained on one split and its scores.
@@ -99,8 +99,9 @@ inline arma::uword leave_one_out(const Task& task, const Settings& s) {
 inline SigmoidNeuron saturated_start(const arma::mat& X, const arma::rowvec& T, double s) {
   for (const double t : {0.0, 1.0})
     if (!arma::any(T == t))
-      throw course::UsageError("the training part has no example with t = " +
-                               std::to_string(static_cast<int>(t)) + "; hold out less (--test-fraction)");
+      throw course::UsageError(
+          "the training part has no example with t = " + std::to_string(static_cast<int>(t)) +
+          "; hold out less (--test-fraction)");
   const arma::vec mu1 = arma::mean(X.cols(arma::find(T == 1.0)), 1);
   const arma::vec mu0 = arma::mean(X.cols(arma::find(T == 0.0)), 1);
   const arma::vec u = arma::normalise(mu1 - mu0);  // from class 0 towards class 1

@@ -71,9 +71,9 @@ inline double mean_loss(Loss loss, const arma::rowvec& Z, const arma::rowvec& T)
 /// \param Z (1 x m) logits; \param T (1 x m) targets \return (1 x m)
 inline arma::rowvec delta(Loss loss, const arma::rowvec& Z, const arma::rowvec& T) {
   const double m = Z.n_elem;
-  const arma::rowvec P = sigmoid(Z);                            // P = sigma(Z)
-  if (loss == Loss::cross_entropy) return (P - T) / m;          // (P - T) / m
-  return (P - T) % (P % (1.0 - P)) / m;                         // (P - T) % sigma'(Z) / m
+  const arma::rowvec P = sigmoid(Z);                    // P = sigma(Z)
+  if (loss == Loss::cross_entropy) return (P - T) / m;  // (P - T) / m
+  return (P - T) % (P % (1.0 - P)) / m;                 // (P - T) % sigma'(Z) / m
 }
 // [delta]
 

@@ -64,9 +64,9 @@ inline double loss(const SigmoidNeuron& n, const arma::mat& X, const arma::rowve
 /// \param X (n_in x m); \param T (1 x m) targets 0/1
 inline Gradient gradient(const SigmoidNeuron& n, const arma::mat& X, const arma::rowvec& T,
                          Loss kind) {
-  const arma::rowvec Z = n.logits(X);           // Z = W X + b          (1 x m)
-  const arma::rowvec d = delta(kind, Z, T);     // delta = dL/dZ        (1 x m)
-  return {d * X.t(), arma::accu(d)};            // dW = delta X^T (1 x n_in), db = sum delta
+  const arma::rowvec Z = n.logits(X);        // Z = W X + b          (1 x m)
+  const arma::rowvec d = delta(kind, Z, T);  // delta = dL/dZ        (1 x m)
+  return {d * X.t(), arma::accu(d)};         // dW = delta X^T (1 x n_in), db = sum delta
 }
 // [gradient]
 

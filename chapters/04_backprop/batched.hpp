@@ -29,12 +29,12 @@ struct BatchCache {
 /// \param X (n_in x m) examples as columns \return Z1, A1 (n_hidden x m), Z2, Y (n_out x m)
 inline BatchCache forward(const TwoLayerNet& net, const arma::mat& X) {
   BatchCache c;
-  c.Z1 = net.W1 * X;         // (n_hidden x m) = (n_hidden x n_in)(n_in x m)
-  c.Z1.each_col() += net.b1; // Z1 = W1 X + b1
-  c.A1 = sigmoid(c.Z1);      // A1 = sigma(Z1)
-  c.Z2 = net.W2 * c.A1;      // (n_out x m) = (n_out x n_hidden)(n_hidden x m)
-  c.Z2.each_col() += net.b2; // Z2 = W2 A1 + b2
-  c.Y = sigmoid(c.Z2);       // Y = sigma(Z2)
+  c.Z1 = net.W1 * X;          // (n_hidden x m) = (n_hidden x n_in)(n_in x m)
+  c.Z1.each_col() += net.b1;  // Z1 = W1 X + b1
+  c.A1 = sigmoid(c.Z1);       // A1 = sigma(Z1)
+  c.Z2 = net.W2 * c.A1;       // (n_out x m) = (n_out x n_hidden)(n_hidden x m)
+  c.Z2.each_col() += net.b2;  // Z2 = W2 A1 + b2
+  c.Y = sigmoid(c.Z2);        // Y = sigma(Z2)
   return c;
 }
 // [forward]
@@ -66,12 +66,12 @@ inline Gradients backward(const TwoLayerNet& net, const arma::mat& X, const arma
   Gradients g;
   // In the forward pass this was Y = sigma(Z2), Z2 = W2 A1 + b2; so now:
   const arma::mat delta2 = (c.Y - T) % c.Y % (1.0 - c.Y);  // (n_out x m) dL_i/dZ2
-  g.dW2 = delta2 * c.A1.t() / m;                          // (n_out x n_hidden)
-  g.db2 = arma::sum(delta2, 1) / m;                       // (n_out)
+  g.dW2 = delta2 * c.A1.t() / m;                           // (n_out x n_hidden)
+  g.db2 = arma::sum(delta2, 1) / m;                        // (n_out)
   // In the forward pass this was A1 = sigma(Z1), Z1 = W1 X + b1; so now:
   const arma::mat delta1 = (net.W2.t() * delta2) % c.A1 % (1.0 - c.A1);  // (n_hidden x m)
-  g.dW1 = delta1 * X.t() / m;                             // (n_hidden x n_in)
-  g.db1 = arma::sum(delta1, 1) / m;                       // (n_hidden)
+  g.dW1 = delta1 * X.t() / m;                                            // (n_hidden x n_in)
+  g.db1 = arma::sum(delta1, 1) / m;                                      // (n_hidden)
   return g;
 }
 // [backward]

@@ -32,16 +32,16 @@ inline ExampleCache forward_one(const TwoLayerNet& net, const arma::vec& x) {
   c.z1.set_size(net.n_hidden());
   c.a1.set_size(net.n_hidden());
   for (arma::uword j = 0; j < net.n_hidden(); ++j) {  // hidden unit j
-    c.z1[j] = net.b1[j];                                // z1_j = sum_k W1_jk x_k + b1_j
+    c.z1[j] = net.b1[j];                              // z1_j = sum_k W1_jk x_k + b1_j
     for (arma::uword k = 0; k < net.n_in(); ++k) c.z1[j] += net.W1(j, k) * x[k];
-    c.a1[j] = sigmoid(c.z1[j]);                         // a1_j = sigma(z1_j)
+    c.a1[j] = sigmoid(c.z1[j]);  // a1_j = sigma(z1_j)
   }
   c.z2.set_size(net.n_out());
   c.y.set_size(net.n_out());
   for (arma::uword j = 0; j < net.n_out(); ++j) {  // output unit j
-    c.z2[j] = net.b2[j];                             // z2_j = sum_k W2_jk a1_k + b2_j
+    c.z2[j] = net.b2[j];                           // z2_j = sum_k W2_jk a1_k + b2_j
     for (arma::uword k = 0; k < net.n_hidden(); ++k) c.z2[j] += net.W2(j, k) * c.a1[k];
-    c.y[j] = sigmoid(c.z2[j]);                       // y_j = sigma(z2_j)
+    c.y[j] = sigmoid(c.z2[j]);  // y_j = sigma(z2_j)
   }
   return c;
 }
@@ -75,23 +75,22 @@ inline Gradients backward_one(const TwoLayerNet& net, const arma::vec& x, const 
   // Output layer. In the forward pass: y_j = sigma(z2_j), z2_j = sum_k W2_jk a1_k + b2_j.
   arma::vec delta2(net.n_out());  // delta2_j = dL/dz2_j
   for (arma::uword j = 0; j < net.n_out(); ++j) {
-    const double dL_dy = c.y[j] - t[j];             // L = 1/2 sum_j (y_j - t_j)^2
-    const double dy_dz = c.y[j] * (1.0 - c.y[j]);   // sigma'(z2_j) = y_j (1 - y_j)
+    const double dL_dy = c.y[j] - t[j];            // L = 1/2 sum_j (y_j - t_j)^2
+    const double dy_dz = c.y[j] * (1.0 - c.y[j]);  // sigma'(z2_j) = y_j (1 - y_j)
     delta2[j] = dL_dy * dy_dz;
     for (arma::uword k = 0; k < net.n_hidden(); ++k)
-      g.dW2(j, k) = delta2[j] * c.a1[k];            // dz2_j/dW2_jk = a1_k
-    g.db2[j] = delta2[j];                           // dz2_j/db2_j = 1
+      g.dW2(j, k) = delta2[j] * c.a1[k];  // dz2_j/dW2_jk = a1_k
+    g.db2[j] = delta2[j];                 // dz2_j/db2_j = 1
   }
   // Hidden layer. In the forward pass: a1_j = sigma(z1_j), z1_j = sum_k W1_jk x_k + b1_j.
   for (arma::uword j = 0; j < net.n_hidden(); ++j) {
-    double dL_da = 0;                               // a1_j feeds every output o:
+    double dL_da = 0;  // a1_j feeds every output o:
     for (arma::uword o = 0; o < net.n_out(); ++o)
-      dL_da += delta2[o] * net.W2(o, j);            //   dL/da1_j = sum_o dL/dz2_o * W2_oj
-    const double da_dz = c.a1[j] * (1.0 - c.a1[j]); // sigma'(z1_j) = a1_j (1 - a1_j)
-    const double delta1 = dL_da * da_dz;            // delta1_j = dL/dz1_j
-    for (arma::uword k = 0; k < net.n_in(); ++k)
-      g.dW1(j, k) = delta1 * x[k];                  // dz1_j/dW1_jk = x_k
-    g.db1[j] = delta1;                              // dz1_j/db1_j = 1
+      dL_da += delta2[o] * net.W2(o, j);             //   dL/da1_j = sum_o dL/dz2_o * W2_oj
+    const double da_dz = c.a1[j] * (1.0 - c.a1[j]);  // sigma'(z1_j) = a1_j (1 - a1_j)
+    const double delta1 = dL_da * da_dz;             // delta1_j = dL/dz1_j
+    for (arma::uword k = 0; k < net.n_in(); ++k) g.dW1(j, k) = delta1 * x[k];  // dz1_j/dW1_jk = x_k
+    g.db1[j] = delta1;                                                         // dz1_j/db1_j = 1
   }
   return g;
 }
@@ -102,8 +101,8 @@ inline Gradients backward_one(const TwoLayerNet& net, const arma::vec& x, const 
 /// the gradient of an average is the average of the per-example gradients.
 /// \param X (n_in x m) examples as columns; \param T (n_out x m) targets
 /// \param[out] g the gradients, averaged over the m examples \return the loss L
-inline double gradients_per_example(const TwoLayerNet& net, const arma::mat& X,
-                                    const arma::mat& T, Gradients& g) {
+inline double gradients_per_example(const TwoLayerNet& net, const arma::mat& X, const arma::mat& T,
+                                    Gradients& g) {
   g = Gradients{arma::zeros(net.W1.n_rows, net.W1.n_cols), arma::zeros(net.b1.n_elem),
                 arma::zeros(net.W2.n_rows, net.W2.n_cols), arma::zeros(net.b2.n_elem)};
   double L = 0;

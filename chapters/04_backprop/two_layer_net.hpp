@@ -48,8 +48,10 @@ struct TwoLayerNet {
 
   /// All parameters zero: call init() for a random start.
   TwoLayerNet(arma::uword n_in, arma::uword n_hidden, arma::uword n_out)
-      : W1(n_hidden, n_in, arma::fill::zeros), b1(n_hidden, arma::fill::zeros),
-        W2(n_out, n_hidden, arma::fill::zeros), b2(n_out, arma::fill::zeros) {}
+      : W1(n_hidden, n_in, arma::fill::zeros),
+        b1(n_hidden, arma::fill::zeros),
+        W2(n_out, n_hidden, arma::fill::zeros),
+        b2(n_out, arma::fill::zeros) {}
 
   arma::uword n_in() const { return W1.n_cols; }      ///< inputs per example
   arma::uword n_hidden() const { return W1.n_rows; }  ///< hidden units

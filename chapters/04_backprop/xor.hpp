@@ -40,10 +40,10 @@ inline bool solved(const arma::mat& Y, const arma::mat& T) {
 
 /// What one training run recorded.
 struct TrainResult {
-  std::vector<double> loss;      ///< loss before each update (entry e: after e updates)
-  bool solved = false;           ///< solved() held after at most max_epochs updates
+  std::vector<double> loss;         ///< loss before each update (entry e: after e updates)
+  bool solved = false;              ///< solved() held after at most max_epochs updates
   arma::uword epochs_to_solve = 0;  ///< updates until solved() first held (if solved)
-  double final_loss = 0;         ///< loss when training stopped
+  double final_loss = 0;            ///< loss when training stopped
 };
 
 // [train]
@@ -73,12 +73,12 @@ inline TrainResult train(TwoLayerNet& net, const arma::mat& X, const arma::mat& 
 
 /// Success of many random starts for one hidden-layer width.
 struct WidthStudy {
-  arma::uword n_hidden = 0;                 ///< hidden units
-  arma::uword runs = 0;                     ///< random starts tried
-  arma::uword successes = 0;                ///< runs that solved XOR within max_epochs
-  std::vector<arma::uword> epochs_to_solve; ///< one per success
-  std::vector<std::uint64_t> failed_seeds;  ///< the seed of each failed run
-  std::vector<double> failed_final_loss;    ///< final loss of each failed run
+  arma::uword n_hidden = 0;                  ///< hidden units
+  arma::uword runs = 0;                      ///< random starts tried
+  arma::uword successes = 0;                 ///< runs that solved XOR within max_epochs
+  std::vector<arma::uword> epochs_to_solve;  ///< one per success
+  std::vector<std::uint64_t> failed_seeds;   ///< the seed of each failed run
+  std::vector<double> failed_final_loss;     ///< final loss of each failed run
   double rate() const { return runs ? static_cast<double>(successes) / runs : 0.0; }
 };
 

@@ -40,12 +40,12 @@ struct Config {
 // [data]
 /// The data as the listing prepares it, samples as columns.
 struct IrisData {
-  arma::mat X_train;      ///< (4 x 120) scaled with the training part's mean and std
-  arma::mat X_test;       ///< (4 x 30) scaled with the same numbers
-  arma::mat Y;            ///< (3 x 120) one-hot targets (fix 1)
-  arma::mat Y_numbers;    ///< (1 x 120) the class numbers, what the listing passes (bug 1)
-  arma::uvec t_test;      ///< (30) test labels
-  course::Split split;    ///< the indices train_test_split returns
+  arma::mat X_train;    ///< (4 x 120) scaled with the training part's mean and std
+  arma::mat X_test;     ///< (4 x 30) scaled with the same numbers
+  arma::mat Y;          ///< (3 x 120) one-hot targets (fix 1)
+  arma::mat Y_numbers;  ///< (1 x 120) the class numbers, what the listing passes (bug 1)
+  arma::uvec t_test;    ///< (30) test labels
+  course::Split split;  ///< the indices train_test_split returns
 };
 
 /// \brief Split with scikit-learn's rule (test_size 0.2), then fit the scaler on the training
@@ -84,8 +84,8 @@ inline std::vector<Stage> stages() {
   b.A1_out_of_scope = false;
   s.push_back({"fix2_A1_kept", "bugs 1-2 fixed (A1 kept)", b, Output::linear, false});
   b.learning_rate_out_of_scope = false;
-  s.push_back({"fix3_learning_rate_passed", "bugs 1-3 fixed (rate passed)", b, Output::linear,
-               false});
+  s.push_back(
+      {"fix3_learning_rate_passed", "bugs 1-3 fixed (rate passed)", b, Output::linear, false});
   b.dz1_without_dA1 = false;
   s.push_back({"fix4_chain_rule", "all fixed (chain rule)", b, Output::linear, false});
   s.push_back({"tuned", "tuned (softmax, tuned rate)", b, Output::softmax, true});
@@ -95,13 +95,13 @@ inline std::vector<Stage> stages() {
 
 /// What one stage did for one weight seed.
 struct StageRun {
-  bool stopped = false;           ///< Python would stop with an error
-  std::string error;              ///< the one-line message (where, then Python's line)
-  arma::uword test_correct = 0;   ///< test flowers right after training (when it ran)
-  std::optional<double> grad_rel; ///< gradient check at the start (none: no gradient computed)
-  std::vector<double> loss;       ///< intended loss before training and after each epoch
-  std::vector<double> test_curve; ///< test flowers right, at the same points
-  std::vector<double> hidden_mean;///< mean hidden activation on the training part, same points
+  bool stopped = false;             ///< Python would stop with an error
+  std::string error;                ///< the one-line message (where, then Python's line)
+  arma::uword test_correct = 0;     ///< test flowers right after training (when it ran)
+  std::optional<double> grad_rel;   ///< gradient check at the start (none: no gradient computed)
+  std::vector<double> loss;         ///< intended loss before training and after each epoch
+  std::vector<double> test_curve;   ///< test flowers right, at the same points
+  std::vector<double> hidden_mean;  ///< mean hidden activation on the training part, same points
 };
 
 // [gradient_check]
@@ -109,8 +109,8 @@ struct StageRun {
 /// computes against central differences of the loss it is meant for (intended_loss).
 /// \return the largest relative error over all 43 parameters; none if the stage stops before
 /// computing a gradient
-inline std::optional<double> gradient_check(const IrisData& d, const Stage& s,
-                                            arma::uword n_hidden, std::uint32_t seed) {
+inline std::optional<double> gradient_check(const IrisData& d, const Stage& s, arma::uword n_hidden,
+                                            std::uint32_t seed) {
   ListingNet net(d.X_train.n_rows, n_hidden, d.Y.n_rows, seed, s.bugs, s.output);
   try {
     net.gradients(d.X_train, s.bugs.Y_class_numbers ? d.Y_numbers : d.Y, net.forward(d.X_train));
@@ -127,8 +127,8 @@ inline std::optional<double> gradient_check(const IrisData& d, const Stage& s,
 /// \brief Run one stage for one weight seed as the listing would, then count the test flowers
 /// it gets right (the evaluation the listing lacks: argmax of the outputs against the labels).
 /// \param curves also record the loss and the test count after every epoch
-inline StageRun run_stage(const IrisData& d, const Stage& s, const Config& c,
-                          std::uint32_t seed, bool curves = false) {
+inline StageRun run_stage(const IrisData& d, const Stage& s, const Config& c, std::uint32_t seed,
+                          bool curves = false) {
   StageRun r;
   r.grad_rel = gradient_check(d, s, c.n_hidden, seed);
   ListingNet net(d.X_train.n_rows, c.n_hidden, d.Y.n_rows, seed, s.bugs, s.output);
@@ -154,9 +154,9 @@ inline StageRun run_stage(const IrisData& d, const Stage& s, const Config& c,
 
 /// The six stages for one weight seed.
 struct StageTable {
-  std::uint32_t seed = 0;       ///< np.random.seed of the weights
-  std::vector<Stage> stages;    ///< the stages, in order
-  std::vector<StageRun> runs;   ///< what each did, with curves
+  std::uint32_t seed = 0;      ///< np.random.seed of the weights
+  std::vector<Stage> stages;   ///< the stages, in order
+  std::vector<StageRun> runs;  ///< what each did, with curves
 };
 
 /// \brief Experiment 1: every stage for the chosen weight seed.
@@ -168,9 +168,9 @@ inline StageTable stage_table(const IrisData& d, const Config& c, std::uint32_t 
 
 /// The stages that run, over weight seeds 0 .. n-1.
 struct SeedStudy {
-  std::vector<Stage> stages;                         ///< the stages that run to the end
-  std::vector<std::vector<double>> test_correct;     ///< [stage][seed] test flowers right
-  std::vector<std::vector<double>> grad_rel;         ///< [stage][seed] gradient-check error
+  std::vector<Stage> stages;                      ///< the stages that run to the end
+  std::vector<std::vector<double>> test_correct;  ///< [stage][seed] test flowers right
+  std::vector<std::vector<double>> grad_rel;      ///< [stage][seed] gradient-check error
 };
 
 /// \brief Experiment 2: the stages that run (bugs 1-3 fixed, all fixed, tuned), and the fixed
@@ -181,8 +181,8 @@ inline SeedStudy seed_study(const IrisData& d, const Config& c) {
   const std::vector<Stage> all = stages();
   st.stages = {all[3], all[4], all[5]};
   // Tuning made two changes; this one has only the first, to tell them apart.
-  st.stages.push_back({"fixed_tuned_rate", "all fixed, tuned rate only", all[4].bugs,
-                       Output::linear, true});
+  st.stages.push_back(
+      {"fixed_tuned_rate", "all fixed, tuned rate only", all[4].bugs, Output::linear, true});
   st.test_correct.resize(st.stages.size());
   st.grad_rel.resize(st.stages.size());
   course::Progress progress("seed", c.n_seeds);
@@ -199,9 +199,9 @@ inline SeedStudy seed_study(const IrisData& d, const Config& c) {
 
 /// Test flowers right after training, for several learning rates, for both outputs.
 struct LrSweep {
-  std::vector<double> etas;           ///< learning rates
-  std::vector<double> linear;         ///< the fixed listing (linear output, squared error)
-  std::vector<double> softmax;        ///< the same with a softmax output (cross-entropy)
+  std::vector<double> etas;     ///< learning rates
+  std::vector<double> linear;   ///< the fixed listing (linear output, squared error)
+  std::vector<double> softmax;  ///< the same with a softmax output (cross-entropy)
 };
 
 /// \brief Experiment 3: the fixed listing and the softmax output at learning rates 0.01 .. 10

@@ -108,11 +108,11 @@ class ListingNet {
   ListingNet(arma::uword n_in, arma::uword n_hidden, arma::uword K, std::uint32_t seed,
              const Bugs& bugs_in, Output output_in = Output::linear)
       : p(n_in, n_hidden, K), bugs(bugs_in), output(output_in) {
-    RandomState rng(seed);                           // np.random.seed(seed)
-    p.W1 = rng.randn_transposed(n_in, n_hidden);     // randn(n_in, n_hidden), stored transposed
-    p.W2 = rng.randn_transposed(n_hidden, K);        // randn(n_hidden, K), stored transposed
-    p.b1 = rng.randn(n_hidden);                      // randn(n_hidden)
-    p.b2 = rng.randn(K);                             // randn(K)
+    RandomState rng(seed);                        // np.random.seed(seed)
+    p.W1 = rng.randn_transposed(n_in, n_hidden);  // randn(n_in, n_hidden), stored transposed
+    p.W2 = rng.randn_transposed(n_hidden, K);     // randn(n_hidden, K), stored transposed
+    p.b1 = rng.randn(n_hidden);                   // randn(n_hidden)
+    p.b2 = rng.randn(K);                          // randn(K)
   }
   // [init]
 
@@ -120,11 +120,11 @@ class ListingNet {
   /// \brief `forward(X)`: a sigmoid hidden layer, then a linear output (softmax when tuned).
   /// \param X (n_in x m) \return A2 (K x m)
   const arma::mat& forward(const arma::mat& X) {
-    A1 = p.W1 * X;                        // Z1 = W1 X          (n_hidden x m)
-    A1.each_col() += p.b1;                //      + b1, added to every column
-    A1 = 1.0 / (1.0 + arma::exp(-A1));    // A1 = sigma(Z1), in place (backprop::sigmoid)
-    A2 = p.W2 * A1;                       // Z2 = W2 A1         (K x m)
-    A2.each_col() += p.b2;                // A2 = Z2 + b2: no activation
+    A1 = p.W1 * X;                      // Z1 = W1 X          (n_hidden x m)
+    A1.each_col() += p.b1;              //      + b1, added to every column
+    A1 = 1.0 / (1.0 + arma::exp(-A1));  // A1 = sigma(Z1), in place (backprop::sigmoid)
+    A2 = p.W2 * A1;                     // Z2 = W2 A1         (K x m)
+    A2.each_col() += p.b2;              // A2 = Z2 + b2: no activation
     if (output == Output::softmax) softmax_in_place(A2);  // tuned: A2 = softmax(Z2)
     return A2;
   }
@@ -140,21 +140,21 @@ class ListingNet {
       throw PythonError("backward()",
                         "ValueError: operands could not be broadcast together with shapes " +
                             numpy_shape(A2) + " " + numpy_shape(Y));
-    dZ2_ = A2 - Y;                                   // dL/dZ2 times m          (K x m)
-    if (bugs.A1_out_of_scope)                        // bug 2, as Python 3.11 reports it
+    dZ2_ = A2 - Y;             // dL/dZ2 times m          (K x m)
+    if (bugs.A1_out_of_scope)  // bug 2, as Python 3.11 reports it
       throw PythonError("backward()", "NameError: name 'A1' is not defined. Did you mean: 'A2'?");
-    g.dW2 = dZ2_ * A1.t();                           // (K x n_hidden)
+    g.dW2 = dZ2_ * A1.t();  // (K x n_hidden)
     g.dW2 /= m;
-    g.db2 = arma::sum(dZ2_, 1);                      // sum over the examples   (K)
+    g.db2 = arma::sum(dZ2_, 1);  // sum over the examples   (K)
     g.db2 /= m;
-    dA1_ = p.W2.t() * dZ2_;                          // dL/dA1 times m          (n_hidden x m)
+    dA1_ = p.W2.t() * dZ2_;  // dL/dA1 times m          (n_hidden x m)
     if (bugs.dz1_without_dA1)
-      dZ1_ = A1 % (1.0 - A1);                        // bug 4: sigma'(Z1) alone, no chain rule
+      dZ1_ = A1 % (1.0 - A1);  // bug 4: sigma'(Z1) alone, no chain rule
     else
-      dZ1_ = dA1_ % A1 % (1.0 - A1);                 // dL/dZ1 = dL/dA1 . sigma'(Z1)
-    g.dW1 = dZ1_ * X.t();                            // (n_hidden x n_in)
+      dZ1_ = dA1_ % A1 % (1.0 - A1);  // dL/dZ1 = dL/dA1 . sigma'(Z1)
+    g.dW1 = dZ1_ * X.t();             // (n_hidden x n_in)
     g.dW1 /= m;
-    g.db1 = arma::sum(dZ1_, 1);                      // (n_hidden)
+    g.db1 = arma::sum(dZ1_, 1);  // (n_hidden)
     g.db1 /= m;
   }
   // [gradients]
@@ -163,9 +163,9 @@ class ListingNet {
   /// \brief `backward(X, Y, A2)`: the gradients, then `theta -= learning_rate * dtheta`.
   void backward(const arma::mat& X, const arma::mat& Y, const arma::mat& A2, double lr) {
     gradients(X, Y, A2);
-    if (bugs.learning_rate_out_of_scope)             // bug 3: a name from train()
+    if (bugs.learning_rate_out_of_scope)  // bug 3: a name from train()
       throw PythonError("backward()", "NameError: name 'learning_rate' is not defined");
-    backprop::update(p, g, lr);                      // chapter 04's step, every parameter
+    backprop::update(p, g, lr);  // chapter 04's step, every parameter
   }
 
   /// \brief `train(X, Y, learning_rate, epochs)`: one full-batch step per epoch.

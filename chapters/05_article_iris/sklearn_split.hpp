@@ -32,11 +32,11 @@ inline course::Split train_test_split(arma::uword n, double test_size, std::uint
     throw course::UsageError("a test size of " + std::to_string(test_size) +
                              " leaves no sample for " + (n_test == 0 ? "testing" : "training") +
                              " among " + std::to_string(n));
-  RandomState rng(seed);                            // check_random_state(random_state)
-  const arma::uvec p = rng.permutation(n);          // rng.permutation(n_samples)
+  RandomState rng(seed);                    // check_random_state(random_state)
+  const arma::uvec p = rng.permutation(n);  // rng.permutation(n_samples)
   course::Split s;
-  s.test = p.head(n_test);                          // permutation[:n_test]
-  s.train = p.tail(n - n_test);                     // permutation[n_test:n_test + n_train]
+  s.test = p.head(n_test);       // permutation[:n_test]
+  s.train = p.tail(n - n_test);  // permutation[n_test:n_test + n_train]
   return s;
 }
 // [split]

@@ -32,10 +32,10 @@ class MeanSquaredError : public Loss<T> {
       throw course::Error("mean squared error: predictions are " + std::to_string(A.n_rows) +
                           " x " + std::to_string(A.n_cols) + ", targets " +
                           std::to_string(Y.n_rows) + " x " + std::to_string(Y.n_cols));
-    const T n = static_cast<T>(A.n_elem);  // K m entries
-    dA_ = A - Y;                                         // the errors A - Y
-    const T L = arma::accu(arma::square(dA_)) / n;       // L = mean of the squared errors
-    dA_ *= T(2) / n;                                     // dL/dA = 2 (A - Y) / (K m)
+    const T n = static_cast<T>(A.n_elem);           // K m entries
+    dA_ = A - Y;                                    // the errors A - Y
+    const T L = arma::accu(arma::square(dA_)) / n;  // L = mean of the squared errors
+    dA_ *= T(2) / n;                                // dL/dA = 2 (A - Y) / (K m)
     return L;
   }
   const Mat& backward() override { return dA_; }
@@ -54,8 +54,8 @@ template <class T>
 double rmse(const arma::Mat<T>& A, const arma::Mat<T>& Y) {
   if (A.n_rows != Y.n_rows || A.n_cols != Y.n_cols || A.n_elem == 0)
     throw course::Error("rmse: predictions are " + std::to_string(A.n_rows) + " x " +
-                        std::to_string(A.n_cols) + ", targets " + std::to_string(Y.n_rows) +
-                        " x " + std::to_string(Y.n_cols));
+                        std::to_string(A.n_cols) + ", targets " + std::to_string(Y.n_rows) + " x " +
+                        std::to_string(Y.n_cols));
   const arma::mat E = arma::conv_to<arma::mat>::from(A) - arma::conv_to<arma::mat>::from(Y);
   return std::sqrt(arma::accu(arma::square(E)) / static_cast<double>(E.n_elem));
 }

@@ -83,14 +83,14 @@ class SoftmaxCrossEntropy : public Loss<T> {
       const T z_max = *std::max_element(z, z + Z.n_rows);
       T sum = 0;
       for (arma::uword k = 0; k < Z.n_rows; ++k) {
-        p[k] = std::exp(z[k] - z_max);        // e^{z_k - z_max}, at most 1: no overflow
+        p[k] = std::exp(z[k] - z_max);  // e^{z_k - z_max}, at most 1: no overflow
         sum += p[k];
       }
-      const T log_sum = std::log(sum);        // log sum_k e^{z_k - z_max}, in [0, log K]
+      const T log_sum = std::log(sum);  // log sum_k e^{z_k - z_max}, in [0, log K]
       for (arma::uword k = 0; k < Z.n_rows; ++k) {
-        const T log_p = (z[k] - z_max) - log_sum;            // log p_k, finite for any logits
-        p[k] /= sum;                                         // p_k (softmax)
-        if (Y(k, j) != T(0)) L -= Y(k, j) * double(log_p);   // - y_k log p_k
+        const T log_p = (z[k] - z_max) - log_sum;           // log p_k, finite for any logits
+        p[k] /= sum;                                        // p_k (softmax)
+        if (Y(k, j) != T(0)) L -= Y(k, j) * double(log_p);  // - y_k log p_k
       }
     }
     const T m = static_cast<T>(Z.n_cols);

@@ -24,7 +24,8 @@ template <class T>
 std::vector<arma::Mat<T>> zeros_like(const std::vector<Param<T>>& params) {
   std::vector<arma::Mat<T>> state;
   state.reserve(params.size());
-  for (const auto& p : params) state.emplace_back(p.value->n_rows, p.value->n_cols, arma::fill::zeros);
+  for (const auto& p : params)
+    state.emplace_back(p.value->n_rows, p.value->n_cols, arma::fill::zeros);
   return state;
 }
 
@@ -80,8 +81,8 @@ class Nesterov : public Optimizer<T> {
     const T eta = static_cast<T>(this->eta), m = static_cast<T>(mu);
     for (std::size_t i = 0; i < this->params_.size(); ++i) {
       auto& p = this->params_[i];
-      v_[i] = m * v_[i] + *p.grad;               // v = mu v + g
-      *p.value -= eta * (*p.grad + m * v_[i]);   // theta = theta - eta (g + mu v)
+      v_[i] = m * v_[i] + *p.grad;              // v = mu v + g
+      *p.value -= eta * (*p.grad + m * v_[i]);  // theta = theta - eta (g + mu v)
     }
   }
   double mu;  ///< momentum coefficient \f$\mu\f$
@@ -102,7 +103,9 @@ template <class T>
 class RMSProp : public Optimizer<T> {
  public:
   RMSProp(std::vector<Param<T>> params, double eta_, double rho_ = 0.9, double epsilon_ = 1e-8)
-      : Optimizer<T>(std::move(params)), rho(rho_), epsilon(epsilon_),
+      : Optimizer<T>(std::move(params)),
+        rho(rho_),
+        epsilon(epsilon_),
         s_(zeros_like(this->params_)) {
     this->eta = eta_;
   }
@@ -111,7 +114,7 @@ class RMSProp : public Optimizer<T> {
     for (std::size_t i = 0; i < this->params_.size(); ++i) {
       auto& p = this->params_[i];
       s_[i] = r * s_[i] + (T(1) - r) * arma::square(*p.grad);  // s = rho s + (1 - rho) g^2
-      *p.value -= eta * *p.grad / (arma::sqrt(s_[i]) + eps);    // theta -= eta g / (sqrt(s) + eps)
+      *p.value -= eta * *p.grad / (arma::sqrt(s_[i]) + eps);   // theta -= eta g / (sqrt(s) + eps)
     }
   }
   double rho;      ///< decay of the running mean of squared gradients
@@ -135,10 +138,14 @@ class RMSProp : public Optimizer<T> {
 template <class T>
 class Adam : public Optimizer<T> {
  public:
-  Adam(std::vector<Param<T>> params, double eta_ = 1e-3, double beta1_ = 0.9,
-       double beta2_ = 0.999, double epsilon_ = 1e-8)
-      : Optimizer<T>(std::move(params)), beta1(beta1_), beta2(beta2_), epsilon(epsilon_),
-        m_(zeros_like(this->params_)), v_(zeros_like(this->params_)) {
+  Adam(std::vector<Param<T>> params, double eta_ = 1e-3, double beta1_ = 0.9, double beta2_ = 0.999,
+       double epsilon_ = 1e-8)
+      : Optimizer<T>(std::move(params)),
+        beta1(beta1_),
+        beta2(beta2_),
+        epsilon(epsilon_),
+        m_(zeros_like(this->params_)),
+        v_(zeros_like(this->params_)) {
     this->eta = eta_;
   }
   void step() override {
@@ -149,8 +156,8 @@ class Adam : public Optimizer<T> {
     const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(beta2, double(t_))));  // 1 / (1 - beta2^t)
     for (std::size_t i = 0; i < this->params_.size(); ++i) {
       auto& p = this->params_[i];
-      m_[i] = b1 * m_[i] + (T(1) - b1) * *p.grad;                 // m = beta1 m + (1 - beta1) g
-      v_[i] = b2 * v_[i] + (T(1) - b2) * arma::square(*p.grad);   // v = beta2 v + (1 - beta2) g^2
+      m_[i] = b1 * m_[i] + (T(1) - b1) * *p.grad;                // m = beta1 m + (1 - beta1) g
+      v_[i] = b2 * v_[i] + (T(1) - b2) * arma::square(*p.grad);  // v = beta2 v + (1 - beta2) g^2
       // theta -= eta m_hat / (sqrt(v_hat) + eps), with m_hat = c1 m and v_hat = c2 v
       *p.value -= eta * (c1 * m_[i]) / (arma::sqrt(c2 * v_[i]) + eps);
     }

@@ -44,9 +44,10 @@ struct CosineSchedule {
   arma::uword total_steps;  ///< T, usually epochs x batches per epoch (> 0)
   /// \brief The rate for update number `step` (0-based).
   double eta_at(arma::uword step) const {
-    if (total_steps == 0) throw course::UsageError("CosineSchedule: total_steps must be at least 1");
+    if (total_steps == 0)
+      throw course::UsageError("CosineSchedule: total_steps must be at least 1");
     if (step >= total_steps) return eta_min;
-    const double progress = double(step) / double(total_steps);           // t / T in [0, 1)
+    const double progress = double(step) / double(total_steps);  // t / T in [0, 1)
     return eta_min + 0.5 * (eta_max - eta_min) * (1.0 + std::cos(M_PI * progress));
   }
 };

@@ -31,8 +31,8 @@ class SigmoidCrossEntropy : public Loss<T> {
     for (arma::uword i = 0; i < Z.n_elem; ++i) {
       const T z = Z[i];
       const T softplus = std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z)));  // log(1 + e^z)
-      L += softplus - Y[i] * z;                   // -y log a - (1 - y) log(1 - a)
-      A_[i] = T(1) / (T(1) + std::exp(-z));       // a = sigma(z)
+      L += softplus - Y[i] * z;              // -y log a - (1 - y) log(1 - a)
+      A_[i] = T(1) / (T(1) + std::exp(-z));  // a = sigma(z)
     }
     const T m = static_cast<T>(Z.n_cols);
     dZ_ = (A_ - Y) / m;  // dL/dZ = (A - Y) / m

@@ -8,10 +8,9 @@
 /// from 98.4% to 99.3%. Omits: rotations, scaling, elastic distortions and sub-pixel shifts.
 #pragma once
 
+#include <armadillo>
 #include <cstdint>
 #include <string>
-
-#include <armadillo>
 
 #include "common/error.hpp"
 #include "common/random.hpp"

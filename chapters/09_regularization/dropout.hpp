@@ -49,13 +49,13 @@ class Dropout : public Layer<T> {
     T* M = mask_.memptr();
     for (arma::uword i = 0; i < mask_.n_elem; ++i)
       M[i] = course::uniform01(rng_) < p ? T(0) : keep_scale;  // M = 0 w.p. p, else 1/(1-p)
-    A_ = A_in % mask_;                                          // A_out = M . A_in
+    A_ = A_in % mask_;                                         // A_out = M . A_in
     return A_;
   }
 
   const Mat& backward(const Mat& dA_out, bool need_dA_in = true) override {
-    if (!masked_) return dA_out;                  // the identity's gradient
-    if (need_dA_in) dA_in_ = dA_out % mask_;      // dL/dA_in = M . dL/dA_out (the forward's mask)
+    if (!masked_) return dA_out;              // the identity's gradient
+    if (need_dA_in) dA_in_ = dA_out % mask_;  // dL/dA_in = M . dL/dA_out (the forward's mask)
     return dA_in_;
   }
 
@@ -63,7 +63,9 @@ class Dropout : public Layer<T> {
   const Mat& mask() const { return mask_; }
 
   std::string kind() const override { return "Dropout"; }
-  std::string describe() const override { return "Dropout(p = " + std::to_string(p).substr(0, 4) + ")"; }
+  std::string describe() const override {
+    return "Dropout(p = " + std::to_string(p).substr(0, 4) + ")";
+  }
   /// A copy draws its masks from the same generator.
   std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dropout>(*this); }
 
