@@ -1,13 +1,13 @@
-// Training-speed benchmark (./course bench): the course's own library, exactly as chapter 07
-// uses it, on MNIST 784-100-10 (ReLU, softmax + cross-entropy, SGD lr 0.1, float32), one epoch
-// over the 60,000 training images per measurement, at batch sizes 10, 32 and 128.
+// Training-speed benchmark (./course bench): the course's own library on MNIST 784-100-10
+// (ReLU, softmax + cross-entropy, SGD lr 0.1, float32), one epoch over the 60,000 training
+// images per measurement, at batch sizes 10, 32 and 128: "ours" with the trainer's fast path
+// (SGD fused into backward, chapter 06's train.hpp), and the plain path the chapters run.
 //
 // Beside it, the limit: the same epoch's matrix products alone (same shapes, same BLAS), and
 // sgemm at 1024^3 for context. With --vs-pytorch it runs bench/pytorch_mlp.py on the identical
 // workload after each of its own measurements and reports PyTorch / ours.
 // Not a test: nothing here asserts, and no test is timed. Not a chapter either: it runs on
 // course::run_main with the common flags, and writes only summary.json (no plots).
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include "chapters/06_mlp/dense.hpp"
 #include "chapters/06_mlp/train.hpp"
 #include "chapters/07_softmax_cross_entropy/softmax_cross_entropy.hpp"
+#include "common/blas.hpp"
 #include "common/data.hpp"
 #include "common/run.hpp"
 
@@ -58,8 +59,9 @@ struct Result {
   double accuracy;
 };
 
+/// \param fast take the trainer's fast path (plain SGD fused into backward, train.hpp)
 Result train_library(const course::ImageSet& train, const course::ImageSet& test, arma::uword batch,
-                     arma::uword epochs, std::uint64_t seed) {
+                     arma::uword epochs, std::uint64_t seed, bool fast) {
   course::Rng rng(seed);
   mlp::Sequential<float> net;
   auto& d1 = net.add<mlp::Dense<float>>(784, 100, rng);
@@ -70,6 +72,8 @@ Result train_library(const course::ImageSet& train, const course::ImageSet& test
   mlp::SoftmaxCrossEntropy<float> loss;
   mlp::SGD<float> sgd(net.params(), 0.1);
   mlp::Trainer<float> trainer(net, loss, sgd, batch);
+  trainer.fast_sgd = fast;
+  if (fast && !trainer.fast_sgd_possible()) throw course::Error("bench: no fast path for this net");
   const Mat Y = course::one_hot<Mat>(train.labels, 10);
   std::vector<double> times;
   for (arma::uword e = 0; e <= epochs; ++e) {
@@ -100,13 +104,6 @@ Stats gemm_only(arma::uword n, arma::uword batch, arma::uword epochs) {
     if (e > 0) times.push_back(t.seconds());
   }
   return stats(times);
-}
-
-/// The OpenBLAS kernel family in use (e.g. "SkylakeX", "Haswell"), or "" with another BLAS.
-std::string blas_core() {
-  using CoreName = char* (*)();
-  auto f = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-  return f ? std::string(f()) : std::string();
 }
 
 double sgemm_gflops() {
@@ -143,7 +140,7 @@ nlohmann::json run_pytorch(const std::string& script, arma::uword batch, arma::u
 /// One row of the table: the cells left-aligned in their columns, one space apart; the last
 /// cell (PyTorch's) as it is.
 void print_row(const std::vector<std::string>& cells) {
-  const std::vector<int> widths = {5, 7, 26, 9, 8, 5, 18, 8};
+  const std::vector<int> widths = {5, 7, 26, 9, 8, 5, 18, 9, 19};
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i < widths.size())
       std::cout << std::left << std::setw(widths[i]) << cells[i] << ' ';
@@ -158,7 +155,8 @@ void print_row(const std::vector<std::string>& cells) {
 nlohmann::json measure(const course::ImageSet& train, const course::ImageSet& test,
                        arma::uword batch, int threads, const Config& c,
                        const course::CommonOptions& common) {
-  const Result ours = train_library(train, test, batch, c.epochs, common.seed);
+  const Result plain = train_library(train, test, batch, c.epochs, common.seed, false);
+  const Result ours = train_library(train, test, batch, c.epochs, common.seed, true);
   const Stats gemm = gemm_only(train.X.n_cols, batch, c.epochs);
   const double n = static_cast<double>(train.X.n_cols);
   nlohmann::json row = {
@@ -166,11 +164,15 @@ nlohmann::json measure(const course::ImageSet& train, const course::ImageSet& te
       {"threads", threads},
       {"ours_seconds",
        {{"median", ours.seconds.median}, {"min", ours.seconds.min}, {"max", ours.seconds.max}}},
+      {"plain_seconds",
+       {{"median", plain.seconds.median}, {"min", plain.seconds.min}, {"max", plain.seconds.max}}},
       {"samples_per_second", n / ours.seconds.median},
       {"gflops", epoch_flops(train.X.n_cols, 100) / ours.seconds.median / 1e9},
       {"test_accuracy", ours.accuracy},
+      {"plain_test_accuracy", plain.accuracy},
       {"gemm_only_seconds", gemm.median},
-      {"ours_over_gemm", ours.seconds.median / gemm.median}};
+      {"ours_over_gemm", ours.seconds.median / gemm.median},
+      {"plain_over_gemm", plain.seconds.median / gemm.median}};
   std::string torch_text;
   if (c.vs_pytorch) {
     const auto pt = run_pytorch(c.script, batch, c.epochs, threads,
@@ -186,6 +188,8 @@ nlohmann::json measure(const course::ImageSet& train, const course::ImageSet& te
              course::fixed(row["samples_per_second"].get<double>(), 0),
              course::fixed(row["gflops"].get<double>(), 1), course::fixed(ours.accuracy, 3),
              course::fixed(gemm.median, 3), course::fixed(row["ours_over_gemm"].get<double>(), 2),
+             course::fixed(plain.seconds.median, 3) + " (" +
+                 course::fixed(row["plain_over_gemm"].get<double>(), 2) + ")",
              torch_text});
   return row;
 }
@@ -208,12 +212,14 @@ int main(int argc, char** argv) {
   app.add_flag("--vs-pytorch", c.vs_pytorch, "also run bench/pytorch_mlp.py (needs python3-torch)");
   app.add_option("--pytorch-script", c.script, "path of pytorch_mlp.py")->capture_default_str();
 
+  course::use_best_blas_kernel(argv);  // the kernel the chapters would run on
   return course::run_main(app, argc, argv, [&] {
+    const course::BlasInfo blas = course::blas_info();
     const course::ImageSet train = course::load_images("mnist", "train", common.data_dir);
     const course::ImageSet test = course::load_images("mnist", "test", common.data_dir);
-    std::cout << "OpenBLAS kernels: " << blas_core() << "\n";
+    std::cout << blas.line() << "\n";
     print_row({"batch", "threads", "ours: s/epoch (min-max)", "samples/s", "GFLOP/s", "acc",
-               "GEMM-only s/epoch", "ours/GEMM",
+               "GEMM-only s/epoch", "ours/GEMM", "plain path (/GEMM)",
                c.vs_pytorch ? "PyTorch s/epoch  PyTorch/ours" : ""});
     nlohmann::json rows = nlohmann::json::array();
     for (const int threads : c.thread_counts) {
@@ -228,7 +234,7 @@ int main(int argc, char** argv) {
                                            {"rows", rows},
                                            {"sgemm_1024_gflops_1_thread", peak},
                                            {"epochs_timed", c.epochs},
-                                           {"openblas_core", blas_core()}});
+                                           {"blas", blas.json()}});
     std::cout << "wrote " << common.out_dir << "/summary.json\n";
   });
 }

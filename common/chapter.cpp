@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/blas.hpp"
+
 namespace course {
 namespace {
 
@@ -52,8 +54,11 @@ Chapter::Chapter(const std::string& id, const std::string& description)
 }
 
 int Chapter::run(int argc, char** argv, const Body& body) {
+  use_best_blas_kernel(argv);  // may start the program again, on a validated faster kernel
   return run_main(app_, argc, argv, [&] {
     Timer timer;
+    const BlasInfo blas = blas_info();
+    std::cout << blas.line() << "\n";
     if (common_.full)
       for (auto& apply_full_default : full_defaults_) apply_full_default();
     OutputFolder folder(common_.out_dir);
@@ -61,6 +66,7 @@ int Chapter::run(int argc, char** argv, const Body& body) {
     summary["chapter"] = id_;
     summary["seed"] = common_.seed;
     summary["full"] = common_.full;
+    summary["blas"] = blas.json();
     summary["timing_seconds"]["total"] = timer.seconds();
     write_summary(common_.out_dir, summary);
     folder.keep();

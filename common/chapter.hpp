@@ -85,9 +85,10 @@ class Chapter {
 
   /// \brief Parse the flags, run `body`, write `summary.json`; return the exit code.
   ///
-  /// In order: parse (a rejected flag: one line, exit 2); apply the `--full` defaults of the
+  /// In order: move to a validated faster BLAS kernel if OpenBLAS fell back to a generic one
+  /// (common/blas.hpp); parse (a rejected flag: one line, exit 2); print the BLAS kernel; apply the `--full` defaults of the
   /// knobs not given; set the BLAS threads; create the output folder; run `body`; add the common
-  /// fields ("chapter", "seed", "full", and "total" under "timing_seconds") to what it returns
+  /// fields ("chapter", "seed", "full", "blas", and "total" under "timing_seconds") to what it returns
   /// and write `summary.json` atomically. An exception ends the run with one line (exit 1 for a
   /// course::Error, 2 for a course::UsageError) and removes the output folder if this run
   /// created it and left it empty.

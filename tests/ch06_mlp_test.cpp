@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <new>
+#include <utility>
 
 #include "chapters/06_mlp/activations.hpp"
 #include "chapters/06_mlp/dense.hpp"
@@ -30,6 +31,15 @@ Sequential<T> small_net(course::Rng& rng) {
   net.template add<Dense<T>>(4, 3, rng);
   net.template add<Sigmoid<T>>();
   return net;
+}
+
+/// n random examples for small_net (5 x n) and one-hot targets cycling through its 3 classes.
+template <class T>
+std::pair<arma::Mat<T>, arma::Mat<T>> cycling_classes(arma::uword n, course::Rng& rng) {
+  arma::Mat<T> X(5, n);
+  course::fill_normal(X, rng);
+  const arma::uvec i = arma::regspace<arma::uvec>(0, n - 1);
+  return {X, course::one_hot<arma::Mat<T>>(i - 3 * (i / 3), 3)};
 }
 
 }  // namespace
@@ -206,4 +216,66 @@ BOOST_AUTO_TEST_CASE(numeric_fault_stops_training_with_a_clear_message) {
   BOOST_TEST_MESSAGE(message);
   BOOST_TEST(message.rfind("training diverged at epoch 1, batch ", 0) == 0u);
   BOOST_TEST(message.find("too high?") != std::string::npos);
+}
+
+// The fast path (train.hpp: plain SGD fused into backward, Dense's `W -= eta * delta * A_in^T`)
+// must give the plain path's weights up to rounding. In double the two differ by a few units
+// in the last place after an epoch of 5 batches; 1e-12 relative would catch a missed term.
+BOOST_AUTO_TEST_CASE(fast_path_gives_the_plain_path_weights) {
+  auto train = [](bool fast) {
+    course::Rng rng(11);
+    Sequential<double> net = small_net<double>(rng);
+    const auto [X, Y] = cycling_classes<double>(45, rng);
+    QuadraticCost<double> cost;
+    SGD<double> sgd(net.params(), 0.7);
+    Trainer<double> trainer(net, cost, sgd, 10);  // 4 full batches and a short one
+    BOOST_TEST(trainer.fast_sgd_possible());
+    trainer.fast_sgd = fast;
+    for (std::size_t epoch = 1; epoch <= 2; ++epoch) trainer.train_epoch(X, Y, rng, epoch);
+    std::vector<arma::mat> values;
+    for (const auto& p : net.params()) values.push_back(*p.value);
+    values.push_back(*net.params()[0].grad);  // dW of the first layer
+    return values;
+  };
+  const auto plain = train(false), fast = train(true);
+  BOOST_REQUIRE(plain.size() == 7u);
+  for (std::size_t i = 0; i < 6; ++i)
+    BOOST_TEST(arma::approx_equal(plain[i], fast[i], "reldiff", 1e-12), "parameter " << i);
+  // The fast path really ran: it never writes dW (left at its initial zeros).
+  BOOST_TEST(arma::abs(plain[6]).max() > 0.0);
+  BOOST_TEST(arma::abs(fast[6]).max() == 0.0);
+}
+
+// The fast path is only taken when it would do exactly what the optimizer does: plain SGD over
+// every parameter. A frozen layer (not handed to the optimizer) stays frozen.
+BOOST_AUTO_TEST_CASE(fast_path_refused_unless_plain_sgd_over_every_parameter) {
+  course::Rng rng(3);
+  Sequential<float> net = small_net<float>(rng);
+  auto params = net.params();
+  const arma::fmat W0 = *params[0].value, W1 = *params[2].value;
+  SGD<float> all(params, 0.5);
+  SGD<float> frozen_first({params.begin() + 2, params.end()}, 0.5);
+  QuadraticCost<float> cost;
+  BOOST_TEST(Trainer<float>(net, cost, all, 4).fast_sgd_possible());
+  Trainer<float> trainer(net, cost, frozen_first, 4);
+  BOOST_TEST(!trainer.fast_sgd_possible());
+  trainer.fast_sgd = true;  // asked for, but not possible: the plain path runs
+  arma::fmat X(5, 12);
+  course::fill_normal(X, rng);
+  const arma::fmat Y = course::one_hot<arma::fmat>(arma::uvec(12, arma::fill::zeros), 3);
+  trainer.train_epoch(X, Y, rng, 1);
+  BOOST_TEST(arma::approx_equal(*params[0].value, W0, "absdiff", 0.0f));
+  BOOST_TEST(!arma::approx_equal(*params[2].value, W1, "absdiff", 0.0f));  // trained
+}
+
+BOOST_AUTO_TEST_CASE(fast_path_allocates_nothing_after_the_first_batch) {
+  course::Rng rng(5);
+  Sequential<float> net = small_net<float>(rng);
+  const auto [X, Y] = cycling_classes<float>(105, rng);
+  QuadraticCost<float> cost;
+  SGD<float> sgd(net.params(), 0.5);
+  Trainer<float> trainer(net, cost, sgd, 10);
+  trainer.fast_sgd = true;
+  BOOST_REQUIRE(trainer.fast_sgd_possible());
+  check_no_allocation_after_first_batch(trainer, X, Y, rng, "fast path");
 }

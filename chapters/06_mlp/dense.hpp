@@ -68,6 +68,19 @@ class Dense : public Layer<T> {
   }
   // [dense_backward]
 
+  // [dense_backward_sgd]
+  /// The fast path (layer.hpp): the same three products as backward(), with the step folded
+  /// into the weight-gradient product, so dW is never written and read back.
+  const Mat& backward_sgd(const Mat& delta, T eta, bool need_dA_in) override {
+    if (need_dA_in) dA_in_ = W.t() * delta;  // dL/dA_in = W^T delta, with W before the step
+    W -= eta * delta * A_in_->t();           // W <- W - eta delta A_in^T: one gemm, beta = 1
+    db = arma::sum(delta, 1);                // dL/db
+    b -= eta * db;                           // b <- b - eta dL/db
+    return dA_in_;
+  }
+  bool fuses_sgd() const override { return true; }
+  // [dense_backward_sgd]
+
   std::vector<Param<T>> params(const std::string& prefix) override {
     return {{prefix + "weight", &W, &dW, false}, {prefix + "bias", &b, &db, true}};
   }

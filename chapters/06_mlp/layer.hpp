@@ -53,6 +53,19 @@ class Layer {
   /// \return (n_in x m) gradient with respect to the input (empty when !need_dA_in)
   virtual const Mat& backward(const Mat& dA_out, bool need_dA_in = true) = 0;
 
+  /// \brief The fast path for plain SGD (train.hpp): backward() and the step
+  /// \f$ \theta \leftarrow \theta - \eta\, \partial L/\partial\theta \f$ for this layer's
+  /// parameters in one pass, without storing the gradients. Returns dL/dA_in as backward() does.
+  /// The default is backward(): right for layers without parameters. A layer with parameters
+  /// that overrides it also says so in fuses_sgd(); the trainer takes the fast path only when
+  /// every layer with parameters does.
+  virtual const Mat& backward_sgd(const Mat& dA_out, T eta, bool need_dA_in) {
+    (void)eta;
+    return backward(dA_out, need_dA_in);
+  }
+  /// \brief Whether backward_sgd() also updates this layer's parameters (see there).
+  virtual bool fuses_sgd() const { return false; }
+
   /// \brief The layer's trainable parameters (none for an activation).
   /// \param prefix name prefix, e.g. "0." for the first layer of a Sequential
   virtual std::vector<Param<T>> params(const std::string& prefix) {

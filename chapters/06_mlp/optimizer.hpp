@@ -23,6 +23,8 @@ class Optimizer {
   /// \brief The learning rate (schedules in chapter 08 change it between steps).
   double eta = 0.1;
   const std::vector<Param<T>>& params() const { return params_; }
+  /// \brief True only for plain SGD, whose step the trainer may fuse into backward (train.hpp).
+  virtual bool plain_sgd() const { return false; }
 
  protected:
   std::vector<Param<T>> params_;
@@ -41,6 +43,7 @@ class SGD : public Optimizer<T> {
     const T eta = static_cast<T>(this->eta);
     for (auto& p : this->params_) *p.value -= eta * *p.grad;  // theta -= eta * dL/dtheta
   }
+  bool plain_sgd() const override { return true; }
 };
 // [sgd]
 

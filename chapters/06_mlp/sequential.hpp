@@ -63,6 +63,21 @@ class Sequential {
   }
   // [sequential]
 
+  /// \brief backward() and a plain SGD step of every parameter, fused layer by layer (the fast
+  /// path, see Layer::backward_sgd); only valid when every layer with parameters fuses_sgd().
+  void backward_sgd(const Mat& dA, T eta) {
+    const Mat* grad = &dA;
+    for (std::size_t l = layers_.size(); l-- > 0;)
+      grad = &layers_[l]->backward_sgd(*grad, eta, l > 0);
+  }
+
+  /// \brief Whether backward_sgd() would update every parameter of the network.
+  bool fuses_sgd() {
+    for (auto& layer : layers_)
+      if (!layer->fuses_sgd() && !layer->params("").empty()) return false;
+    return true;
+  }
+
   /// \brief All trainable parameters, named "<index>.weight" / "<index>.bias" like PyTorch.
   std::vector<Param<T>> params() {
     std::vector<Param<T>> all;

@@ -1,12 +1,14 @@
 /// \file
 /// \brief Chapter 06: mini-batch training with per-epoch shuffling, and evaluation.
 ///
-/// One epoch: shuffle the training examples (one copy of the data per epoch into buffers that
-/// are reused), walk them in consecutive batches of columns (views, not copies), and for each
-/// batch do the four steps: forward, loss, backward, update. After the first batch nothing in
-/// this loop allocates memory. Omits: validation splits and early stopping (chapter 09).
+/// One epoch: draw a new random order of the training examples, walk it in consecutive
+/// batches (each batch's columns gathered into a buffer that is reused), and for each batch do
+/// the four steps: forward, loss, backward, update. After the first batch nothing in this loop
+/// allocates memory. The fast path (`fast_sgd`) fuses steps 3 and 4 for plain SGD; it gives the
+/// same updates up to float rounding. Omits: validation splits and early stopping (chapter 09).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <sstream>
@@ -31,10 +33,20 @@ class Trainer {
   Trainer(Sequential<T>& net, Loss<T>& loss, Optimizer<T>& optimizer, arma::uword batch_size)
       : net_(net), loss_(loss), optimizer_(optimizer), batch_size_(batch_size) {
     if (batch_size == 0) throw course::UsageError("batch size must be at least 1");
+    fast_sgd_possible_ = optimizer.plain_sgd() && net.fuses_sgd() && updates_all(net, optimizer);
   }
 
   /// Called after each batch (e.g. to move a learning-rate schedule); may be empty.
   std::function<void(arma::uword batch)> after_batch;
+
+  /// \brief The fast path: when the optimizer is plain SGD over every parameter of a network
+  /// whose layers with parameters are all Dense, fuse backward and update (Dense folds eta into
+  /// its weight-gradient product: `W -= eta * delta * A_in^T`, one gemm, and never writes dW).
+  /// Equal to backward-then-step up to float rounding; off by default, so that the chapters'
+  /// recorded runs stay bit for bit as the lessons show them. Ignored when not possible.
+  bool fast_sgd = false;
+  /// \brief Whether this trainer can take the fast path (see fast_sgd).
+  bool fast_sgd_possible() const { return fast_sgd_possible_; }
 
   // [train_epoch]
   /// \brief One pass over the training data in a new random order.
@@ -46,20 +58,25 @@ class Trainer {
     if (X.n_cols != Y.n_cols)
       throw course::Error("train_epoch: " + std::to_string(X.n_cols) + " examples but " +
                           std::to_string(Y.n_cols) + " targets");
-    shuffle(X, Y, rng);  // X_, Y_ = the examples in a new random order (one copy per epoch)
+    const arma::uvec order = course::permutation(X.n_cols, rng);  // a new random order
+    const bool fused = fast_sgd && fast_sgd_possible_;
     net_.set_training(true);
     double total = 0;
     arma::uword batch = 0;
     for (arma::uword first = 0; first < X.n_cols; first += batch_size_, ++batch) {
       const arma::uword m = std::min(batch_size_, X.n_cols - first);
-      // The batch is columns [first, first + m) of the shuffled data: a view, not a copy.
-      const Mat Xb(X_.colptr(first), X_.n_rows, m, /*copy_aux_mem=*/false, /*strict=*/true);
-      const Mat Yb(Y_.colptr(first), Y_.n_rows, m, false, true);
-      const Mat& A = net_.forward(Xb);   // 1. forward
-      const T L = loss_.forward(A, Yb);  // 2. loss
+      // The batch: examples order[first .. first + m), gathered into reused buffers.
+      const Mat Xb = gather(X, order, first, m, Xb_);  // (n_in x m)
+      const Mat Yb = gather(Y, order, first, m, Yb_);  // (K x m)
+      const Mat& A = net_.forward(Xb);                 // 1. forward
+      const T L = loss_.forward(A, Yb);                // 2. loss
       if (!std::isfinite(static_cast<double>(L))) diverged(epoch, batch + 1, L);
-      net_.backward(loss_.backward());  // 3. backward
-      optimizer_.step();                // 4. update
+      if (fused) {
+        net_.backward_sgd(loss_.backward(), static_cast<T>(optimizer_.eta));  // 3 + 4, fused
+      } else {
+        net_.backward(loss_.backward());  // 3. backward
+        optimizer_.step();                // 4. update
+      }
       total += static_cast<double>(L) * m;
       if (after_batch) after_batch(batch);
       if (progress) progress->update(first + m);
@@ -76,21 +93,32 @@ class Trainer {
     throw course::Error(s.str());
   }
 
-  void shuffle(const Mat& X, const Mat& Y, course::Rng& rng) {
-    const arma::uvec order = course::permutation(X.n_cols, rng);
-    X_.set_size(X.n_rows, X.n_cols);
-    Y_.set_size(Y.n_rows, Y.n_cols);
-    for (arma::uword j = 0; j < order.n_elem; ++j) {
-      X_.col(j) = X.col(order[j]);
-      Y_.col(j) = Y.col(order[j]);
-    }
+  /// Copy columns order[first .. first + m) of `from` into `buffer` (sized once, for a full
+  /// batch) and return a view of its first m columns: a batch in cache, no allocation.
+  Mat gather(const Mat& from, const arma::uvec& order, arma::uword first, arma::uword m,
+             Mat& buffer) const {
+    if (buffer.n_rows != from.n_rows || buffer.n_cols < batch_size_)
+      buffer.set_size(from.n_rows, batch_size_);
+    for (arma::uword j = 0; j < m; ++j)
+      std::copy_n(from.colptr(order[first + j]), from.n_rows, buffer.colptr(j));
+    return Mat(buffer.memptr(), from.n_rows, m, /*copy_aux_mem=*/false, /*strict=*/true);
+  }
+
+  static bool updates_all(Sequential<T>& net, const Optimizer<T>& optimizer) {
+    const auto all = net.params();
+    const auto& given = optimizer.params();
+    if (all.size() != given.size()) return false;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all[i].value != given[i].value) return false;
+    return true;
   }
 
   Sequential<T>& net_;
   Loss<T>& loss_;
   Optimizer<T>& optimizer_;
   arma::uword batch_size_;
-  Mat X_, Y_;  // the shuffled epoch: (n_in x n) and (K x n), reused every epoch
+  bool fast_sgd_possible_ = false;
+  Mat Xb_, Yb_;  // the batch's examples and targets: (n_in x batch) and (K x batch), reused
 };
 
 // [evaluate]
