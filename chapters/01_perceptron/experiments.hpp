@@ -27,28 +27,28 @@ struct Config {
 /// A two-class problem: points as columns, targets 0 or 1.
 struct Problem {
   arma::mat X;   // (2 x n)
-  arma::ivec t;  // (n)
+  arma::ivec y;  // (n) targets
 };
 
 inline Problem load_iris_two_classes(const course::CommonOptions& common) {
   // [data]
-  // Iris: setosa (t = 0) vs versicolor (t = 1), sepal length and petal length (cm).
+  // Iris: setosa (y = 0) vs versicolor (y = 1), sepal length and petal length (cm).
   const course::Dataset iris = course::load_iris(common.data_dir);
   const arma::uvec two_classes = arma::find(iris.labels <= 1);
   const arma::uvec features = {0, 2};
   const arma::mat X = iris.X.submat(features, two_classes);  // (2 x 100)
-  const arma::ivec t = arma::conv_to<arma::ivec>::from(iris.labels.elem(two_classes));
+  const arma::ivec y = arma::conv_to<arma::ivec>::from(iris.labels.elem(two_classes));
   // [data]
-  return {X, t};
+  return {X, y};
 }
 
 inline Problem xor_problem() {
   // [xor]
   const arma::mat X_xor = {{0, 0, 1, 1},   // x1
                            {0, 1, 0, 1}};  // x2      (2 x 4)
-  const arma::ivec t_xor = {0, 1, 1, 0};
+  const arma::ivec y_xor = {0, 1, 1, 0};
   // [xor]
-  return {X_xor, t_xor};
+  return {X_xor, y_xor};
 }
 
 /// Experiment 1: learn iris from zero weights, one seeded order of the examples per epoch.
@@ -61,8 +61,8 @@ struct IrisRun {
 inline IrisRun learn_iris(const Problem& iris, const Config& c, std::uint64_t seed) {
   IrisRun r;
   course::Rng rng(seed);
-  r.h = perceptron::train(r.p, iris.X, iris.t, c.eta, c.max_epochs, rng);
-  r.bound = perceptron::novikoff_bound(iris.X, iris.t, r.p.w, r.p.b);
+  r.h = perceptron::train(r.p, iris.X, iris.y, c.eta, c.max_epochs, rng);
+  r.bound = perceptron::novikoff_bound(iris.X, iris.y, r.p.w, r.p.b);
   return r;
 }
 
@@ -77,8 +77,8 @@ inline BoundStudy bound_study(const Problem& iris, const Config& c, std::uint64_
   for (arma::uword s = 0; s < c.n_seeds; ++s) {
     course::Rng rng(seed + 1 + s);
     Perceptron q(2);
-    const History h = perceptron::train(q, iris.X, iris.t, c.eta, c.max_epochs, rng);
-    const auto bound = perceptron::novikoff_bound(iris.X, iris.t, q.w, q.b);
+    const History h = perceptron::train(q, iris.X, iris.y, c.eta, c.max_epochs, rng);
+    const auto bound = perceptron::novikoff_bound(iris.X, iris.y, q.w, q.b);
     b.worst_updates = std::max(b.worst_updates, h.updates);
     b.worst_ratio = std::max(b.worst_ratio, h.updates / bound.bound);
   }
@@ -95,7 +95,7 @@ inline XorRun fail_on_xor(const Problem& xor_data, const Config& c, std::uint64_
   XorRun r;
   Perceptron p(2);
   course::Rng rng(seed);
-  r.h = perceptron::train(p, xor_data.X, xor_data.t, c.eta, c.xor_epochs, rng);
+  r.h = perceptron::train(p, xor_data.X, xor_data.y, c.eta, c.xor_epochs, rng);
   r.fewest_mistakes = *std::min_element(r.h.mistakes.begin(), r.h.mistakes.end());
   return r;
 }

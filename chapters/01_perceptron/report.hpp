@@ -65,7 +65,7 @@ inline void plot_iris_boundaries(const Problem& iris, const IrisRun& r,
   o.extra = "set xrange [" + std::to_string(xl) + ":" + std::to_string(xh) + "]\nset yrange [" +
             std::to_string(yl) + ":" + std::to_string(yh) + "]";
   course::scatter_classes(common.out("boundary_per_update.png"), o, iris.X,
-                          arma::conv_to<arma::uvec>::from(iris.t), {"setosa", "versicolor"}, lines);
+                          arma::conv_to<arma::uvec>::from(iris.y), {"setosa", "versicolor"}, lines);
 }
 
 /// Mistakes per epoch on iris and XOR; the last XOR boundaries, never settling.
@@ -96,7 +96,7 @@ inline void plot_mistakes_and_xor(const Problem& xor_data, const IrisRun& r, con
                          "x1", "x2"};
   ox.extra = "set xrange [-0.5:1.5]\nset yrange [-0.5:1.5]";
   course::scatter_classes(common.out("xor.png"), ox, xor_data.X,
-                          arma::conv_to<arma::uvec>::from(xor_data.t), {"t = 0", "t = 1"},
+                          arma::conv_to<arma::uvec>::from(xor_data.y), {"y = 0", "y = 1"},
                           xor_lines);
 }
 
