@@ -32,11 +32,11 @@ BOOST_AUTO_TEST_CASE(forward_gives_one_output_per_column) {
   a.w = {1.0, -2.0, 0.5};
   a.b = 0.25;
   const arma::mat X = {{1, 0}, {0, 1}, {2, 4}};  // (3 x 2)
-  const arma::rowvec y = a.forward(X);
-  BOOST_TEST(y.n_elem == 2u);
-  BOOST_TEST(y[0] == 1.0 + 1.0 + 0.25);
-  BOOST_TEST(y[1] == -2.0 + 2.0 + 0.25);
-  BOOST_TEST(a.predict(X.col(1)) == y[1]);
+  const arma::rowvec y_hat = a.forward(X);
+  BOOST_TEST(y_hat.n_elem == 2u);
+  BOOST_TEST(y_hat[0] == 1.0 + 1.0 + 0.25);
+  BOOST_TEST(y_hat[1] == -2.0 + 2.0 + 0.25);
+  BOOST_TEST(a.predict(X.col(1)) == y_hat[1]);
 }
 
 BOOST_AUTO_TEST_CASE(hessian_is_symmetric_positive_definite_on_iris) {
@@ -57,21 +57,21 @@ BOOST_AUTO_TEST_CASE(hessian_is_symmetric_positive_definite_on_iris) {
 BOOST_AUTO_TEST_CASE(gradient_is_zero_at_the_least_squares_solution) {
   const Regression d = load_regression();
   Adaline a(3);
-  set_theta(a, least_squares(d.X, d.t));
-  const Gradient g = gradient(a, d.X, d.t);
+  set_theta(a, least_squares(d.X, d.y));
+  const Gradient g = gradient(a, d.X, d.y);
   BOOST_TEST(max_abs(g.dw) < 1e-12);
   BOOST_TEST(std::abs(g.db) < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(lapack_least_squares_equals_the_normal_equations) {
   const Regression d = load_regression();
-  const arma::vec theta_qr = least_squares(d.X, d.t);
+  const arma::vec theta_qr = least_squares(d.X, d.y);
   const arma::mat Xa = augment(d.X);
-  const arma::vec theta_normal = arma::solve(Xa * Xa.t(), Xa * d.t.t());  // X~X~^T theta = X~ t^T
+  const arma::vec theta_normal = arma::solve(Xa * Xa.t(), Xa * d.y.t());  // X~X~^T theta = X~ y^T
   BOOST_TEST(max_abs(theta_qr - theta_normal) < 1e-9);
 }
 
-// --- 2. The lesson's hand-computed example: x = 0, 1, 2; t = 0, 1, 3.
+// --- 2. The lesson's hand-computed example: x = 0, 1, 2; y = 0, 1, 3.
 
 BOOST_AUTO_TEST_CASE(three_points_by_hand_as_in_the_lesson) {
   // H = (1/3) [[5, 3], [3, 3]]: eigenvalues (4 -+ sqrt(10)) / 3, limit 2/lambda_max.
@@ -109,19 +109,19 @@ BOOST_AUTO_TEST_CASE(centring_the_three_points_makes_the_hessian_diagonal) {
   const Spectrum S = spectrum(hessian(Xc));
   BOOST_TEST(S.lambda_min() == 2.0 / 3.0, tt::tolerance(1e-14));
   BOOST_TEST(S.lambda_max() == 1.0, tt::tolerance(1e-14));
-  // The same line: w* = 3/2, b* = mean(t) = 4/3, and y = 1.5 (x - 1) + 4/3 = 1.5 x - 1/6.
+  // The same line: w* = 3/2, b* = mean(y) = 4/3, and y_hat = 1.5 (x - 1) + 4/3 = 1.5 x - 1/6.
   const arma::vec th = least_squares(Xc, kT3);
   BOOST_TEST(th[0] == 1.5, tt::tolerance(1e-13));
   BOOST_TEST(th[1] == 4.0 / 3.0, tt::tolerance(1e-13));
 }
 
 BOOST_AUTO_TEST_CASE(delta_rule_one_step_by_hand) {
-  // From zero, example x = 2, t = 3, eta = 0.1: delta = 0 - 3 = -3; w = 0.6, b = 0.3.
+  // From zero, example x = 2, y = 3, eta = 0.1: delta = 0 - 3 = -3; w = 0.6, b = 0.3.
   Adaline a(1);
   delta_rule(a, arma::vec{2.0}, 3.0, 0.1);
   BOOST_TEST(a.w[0] == 0.6, tt::tolerance(1e-15));
   BOOST_TEST(a.b == 0.3, tt::tolerance(1e-15));
-  // Now y = 0.6 * 2 + 0.3 = 1.5, delta = -1.5: w = 0.9, b = 0.45.
+  // Now y_hat = 0.6 * 2 + 0.3 = 1.5, delta = -1.5: w = 0.9, b = 0.45.
   delta_rule(a, arma::vec{2.0}, 3.0, 0.1);
   BOOST_TEST(a.w[0] == 0.9, tt::tolerance(1e-15));
   BOOST_TEST(a.b == 0.45, tt::tolerance(1e-15));
@@ -129,15 +129,15 @@ BOOST_AUTO_TEST_CASE(delta_rule_one_step_by_hand) {
 
 BOOST_AUTO_TEST_CASE(the_loss_is_exactly_its_quadratic_around_the_minimum) {
   const Regression d = load_regression();
-  const arma::vec th = least_squares(d.X, d.t);
+  const arma::vec th = least_squares(d.X, d.y);
   Adaline best(3);
   set_theta(best, th);
-  const double L_star = mse_loss(best, d.X, d.t);
+  const double L_star = mse_loss(best, d.X, d.y);
   const arma::mat H = hessian(d.X);
   for (const arma::vec& theta_k : {arma::vec{0, 0, 0, 0}, arma::vec{1, -2, 0.5, 3}}) {
     Adaline a(3);
     set_theta(a, theta_k);
-    BOOST_TEST(quadratic_loss(H, L_star, th, theta_k) == mse_loss(a, d.X, d.t),
+    BOOST_TEST(quadratic_loss(H, L_star, th, theta_k) == mse_loss(a, d.X, d.y),
                tt::tolerance(1e-12));
   }
 }
@@ -146,15 +146,15 @@ BOOST_AUTO_TEST_CASE(iso_loss_ellipse_points_all_have_the_same_loss) {
   // Two weights: petal width from petal length (raw), height c = 0.05 above L*.
   const Regression d = load_regression();
   const arma::mat X1 = d.X.row(2);
-  const arma::vec th = least_squares(X1, d.t);
+  const arma::vec th = least_squares(X1, d.y);
   Adaline best(1);
   set_theta(best, th);
-  const double L_star = mse_loss(best, X1, d.t);
+  const double L_star = mse_loss(best, X1, d.y);
   const arma::mat curve = iso_loss_ellipse(spectrum(hessian(X1)), th, 0.05, 37);
   for (arma::uword j = 0; j < curve.n_cols; ++j) {
     Adaline a(1);
     set_theta(a, curve.col(j));
-    BOOST_TEST(mse_loss(a, X1, d.t) - L_star == 0.05, tt::tolerance(1e-10));
+    BOOST_TEST(mse_loss(a, X1, d.y) - L_star == 0.05, tt::tolerance(1e-10));
   }
 }
 
@@ -166,15 +166,15 @@ BOOST_AUTO_TEST_CASE(mse_gradient_matches_central_differences) {
   Adaline a(3);
   course::fill_normal(a.w, rng, 0.5);
   a.b = 0.7;
-  const Gradient g = gradient(a, d.X, d.t);
-  const auto loss = [&] { return mse_loss(a, d.X, d.t); };
+  const Gradient g = gradient(a, d.X, d.y);
+  const auto loss = [&] { return mse_loss(a, d.X, d.y); };
   const course::GradCheck cw = course::check_gradient(a.w, g.dw, loss);
   BOOST_TEST(cw.max_rel_error <= 1e-7, cw.report("dw"));
   arma::vec b1{a.b};
   const auto loss_b = [&] {
     Adaline c = a;
     c.b = b1[0];
-    return mse_loss(c, d.X, d.t);
+    return mse_loss(c, d.X, d.y);
   };
   const course::GradCheck cb = course::check_gradient(b1, arma::vec{g.db}, loss_b);
   BOOST_TEST(cb.max_rel_error <= 1e-7, cb.report("db"));
@@ -187,8 +187,8 @@ BOOST_AUTO_TEST_CASE(batch_gradient_equals_the_per_example_loop) {
   Adaline a(3);
   a.w = {0.3, -0.2, 0.1};
   a.b = -0.4;
-  const Gradient g = gradient(a, d.X, d.t);
-  const Gradient o = gradient_per_example(a, d.X, d.t);
+  const Gradient g = gradient(a, d.X, d.y);
+  const Gradient o = gradient_per_example(a, d.X, d.y);
   BOOST_TEST(max_abs(g.dw - o.dw) < 1e-12);
   BOOST_TEST(std::abs(g.db - o.db) < 1e-12);
 }
@@ -212,17 +212,17 @@ BOOST_AUTO_TEST_CASE(gd_reaches_the_lapack_solution_to_1e_minus_6) {
 BOOST_AUTO_TEST_CASE(below_the_limit_converges_above_it_diverges) {
   const Regression d = load_regression();
   for (const arma::mat* X : {&d.Xs, &d.X}) {
-    const arma::vec th = least_squares(*X, d.t);
+    const arma::vec th = least_squares(*X, d.y);
     const Spectrum S = spectrum(hessian(*X));
     // eta = 0.9 x 2/lambda_max: every |1 - eta lambda_i| < 1, GD reaches theta*.
     BOOST_TEST(contraction(S, 0.9 * S.eta_limit()) < 1.0);
     Adaline below(3);
-    train_gd(below, *X, d.t, 0.9 * S.eta_limit(), 1000000, 1e-10);
+    train_gd(below, *X, d.y, 0.9 * S.eta_limit(), 1000000, 1e-10);
     BOOST_TEST(max_abs(theta(below) - th) <= 1e-6);
     // eta = 1.1 x 2/lambda_max: |1 - eta lambda_max| = 1.2, the error grows 1.2x per step.
     BOOST_TEST(contraction(S, 1.1 * S.eta_limit()) == 1.2, tt::tolerance(1e-12));
     Adaline above(3);
-    const History h = train_gd(above, *X, d.t, 1.1 * S.eta_limit(), 200);
+    const History h = train_gd(above, *X, d.y, 1.1 * S.eta_limit(), 200);
     BOOST_TEST(h.loss.back() > 1e10 * h.loss.front());
     for (std::size_t k = 101; k < h.loss.size(); ++k) BOOST_TEST_REQUIRE(h.loss[k] > h.loss[k - 1]);
     // The loss ratio per step tends to 1.2^2 = 1.44, the top eigenvalue's prediction.
@@ -232,13 +232,13 @@ BOOST_AUTO_TEST_CASE(below_the_limit_converges_above_it_diverges) {
 
 BOOST_AUTO_TEST_CASE(gd_error_follows_the_eigenvalue_prediction_step_by_step) {
   const Regression d = load_regression();
-  const arma::vec th = least_squares(d.X, d.t);
+  const arma::vec th = least_squares(d.X, d.y);
   const Spectrum S = spectrum(hessian(d.X));
   for (double factor : {0.5, 0.98, 1.02}) {
     const double eta = factor * S.eta_limit();
     Adaline a(3);
     for (int k = 1; k <= 50; ++k) {
-      gd_step(a, gradient(a, d.X, d.t), eta);
+      gd_step(a, gradient(a, d.X, d.y), eta);
       const arma::vec predicted = predicted_error(S, -th, eta, k);  // theta_0 - theta* = -theta*
       BOOST_TEST_REQUIRE(max_abs(theta(a) - th - predicted) <= 1e-9 * (1 + max_abs(predicted)));
     }
@@ -284,7 +284,7 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_bit_identical_delta_rule_weights) {
   auto run = [&](std::uint64_t seed) {
     course::Rng rng(seed);
     Adaline a(3);
-    for (int e = 0; e < 5; ++e) delta_rule_epoch(a, d.Xs, d.t, 0.01, rng);
+    for (int e = 0; e < 5; ++e) delta_rule_epoch(a, d.Xs, d.y, 0.01, rng);
     return theta(a);
   };
   BOOST_TEST(arma::approx_equal(run(7), run(7), "absdiff", 0.0));

@@ -19,7 +19,7 @@
 namespace adaline {
 
 // [hessian]
-/// \brief The Hessian of \f$ L = \frac{1}{2n}\lVert \tilde X^T\theta - t^T\rVert^2 \f$ with respect to
+/// \brief The Hessian of \f$ L = \frac{1}{2n}\lVert \tilde X^T\theta - y^T\rVert^2 \f$ with respect to
 /// \f$ \theta = (\mathbf{w}, b) \f$:
 /// \f[ H = \nabla^2 L = \frac{1}{n} \tilde X \tilde X^T, \f]
 /// the same at every \f$ \theta \f$ (the loss is quadratic), and independent of the targets.

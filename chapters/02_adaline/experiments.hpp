@@ -45,7 +45,7 @@ struct Config {
 /// The regression: petal width from the other three measurements, samples as columns.
 struct Regression {
   arma::mat X;                      ///< (3 x 150) inputs, raw centimetres
-  arma::rowvec t;                   ///< (1 x 150) the target, petal width (cm)
+  arma::rowvec y;                   ///< (1 x 150) the target, petal width (cm)
   arma::mat Xs;                     ///< (3 x 150) the inputs standardized (mean 0, std 1)
   course::StandardScaler<> scaler;  ///< the mean and std that standardized them
 };
@@ -58,17 +58,17 @@ inline Regression load_regression(const std::string& data_dir = "") {
   // Iris: predict petal width (cm) from sepal length, sepal width and petal length (cm).
   const course::Dataset iris = course::load_iris(data_dir);
   d.X = iris.X.rows(0, 2);             // (3 x 150) the inputs, raw centimetres
-  d.t = iris.X.row(3);                 // (1 x 150) the target, petal width
+  d.y = iris.X.row(3);                 // (1 x 150) the target, petal width
   d.Xs = d.scaler.fit_transform(d.X);  // (3 x 150) mean 0, std 1 per feature
   // [data]
   return d;
 }
 
 /// \brief The loss at parameters \f$ \theta = (\mathbf{w}, b) \f$.
-inline double loss_at(const arma::mat& X, const arma::rowvec& t, const arma::vec& theta) {
+inline double loss_at(const arma::mat& X, const arma::rowvec& y, const arma::vec& theta) {
   Adaline a(X.n_rows);
   set_theta(a, theta);
-  return mse_loss(a, X, t);
+  return mse_loss(a, X, y);
 }
 
 /// The exact answer and the curvature, for raw and for standardized features.
@@ -86,13 +86,13 @@ struct Reference {
 inline Reference least_squares_reference(const Regression& d) {
   Reference r;
   // [reference]
-  r.theta_star = least_squares(d.X, d.t);  // (4) exact minimizer (w*, b*)
+  r.theta_star = least_squares(d.X, d.y);  // (4) exact minimizer (w*, b*)
   r.S = spectrum(hessian(d.X));            // eigenvalues of H = X~ X~^T / n
   // [reference]
-  r.L_star = loss_at(d.X, d.t, r.theta_star);
-  r.theta_star_s = least_squares(d.Xs, d.t);
+  r.L_star = loss_at(d.X, d.y, r.theta_star);
+  r.theta_star_s = least_squares(d.Xs, d.y);
   r.Ss = spectrum(hessian(d.Xs));
-  r.L_star_s = loss_at(d.Xs, d.t, r.theta_star_s);
+  r.L_star_s = loss_at(d.Xs, d.y, r.theta_star_s);
   return r;
 }
 
@@ -117,7 +117,7 @@ inline std::vector<RateRun> learning_rates(const Regression& d, const Reference&
   for (const auto& [name, factor] : rates) {
     const double eta = factor * ref.S.eta_limit();
     Adaline a(3);
-    const History h = train_gd(a, d.X, d.t, eta, c.steps);
+    const History h = train_gd(a, d.X, d.y, eta, c.steps);
     runs.push_back({name, factor, eta, std::abs(1.0 - eta * ref.S.lambda_max()), h});
   }
   return runs;
@@ -141,8 +141,8 @@ inline Convergence to_convergence(const Regression& d, const Reference& ref, con
   Convergence r;
   course::Timer timer;
   Adaline raw(3), stdz(3);
-  r.raw = train_gd(raw, d.X, d.t, 1.0 / ref.S.lambda_max(), c.max_steps, c.tol);
-  r.standardized = train_gd(stdz, d.Xs, d.t, 1.0 / ref.Ss.lambda_max(), c.max_steps, c.tol);
+  r.raw = train_gd(raw, d.X, d.y, 1.0 / ref.S.lambda_max(), c.max_steps, c.tol);
+  r.standardized = train_gd(stdz, d.Xs, d.y, 1.0 / ref.Ss.lambda_max(), c.max_steps, c.tol);
   r.seconds = timer.seconds();
   r.err_raw = arma::abs(theta(raw) - ref.theta_star).max();
   r.err_std = arma::abs(theta(stdz) - ref.theta_star_s).max();
@@ -156,7 +156,7 @@ inline Convergence to_convergence(const Regression& d, const Reference& ref, con
 
 /// \brief Steps gradient descent needs to come within `tol` (max norm) of theta*, counted by
 /// running it. Returns max_steps + 1 when it does not get there (too slow, or diverging).
-inline arma::uword steps_to_reach(const arma::mat& X, const arma::rowvec& t,
+inline arma::uword steps_to_reach(const arma::mat& X, const arma::rowvec& y,
                                   const arma::vec& theta_star, double eta, double tol,
                                   arma::uword max_steps) {
   Adaline a(X.n_rows);
@@ -164,7 +164,7 @@ inline arma::uword steps_to_reach(const arma::mat& X, const arma::rowvec& t,
     const arma::vec e = theta(a) - theta_star;
     if (arma::abs(e).max() <= tol) return k;
     if (!(arma::abs(e).max() < 1e100)) break;
-    gd_step(a, gradient(a, X, t), eta);
+    gd_step(a, gradient(a, X, y), eta);
   }
   return max_steps + 1;
 }
@@ -206,7 +206,7 @@ inline Sweep learning_rate_sweep(const Regression& d, const Reference& ref, cons
   for (arma::uword k = 0; k < c.sweep; ++k) {
     const double factor = 0.05 + 1.15 * k / (c.sweep - 1);  // eta / (2/lambda_max) in [0.05, 1.2]
     const double eta = factor * ref.Ss.eta_limit();
-    const arma::uword m = steps_to_reach(d.Xs, d.t, ref.theta_star_s, eta, c.reach, c.sweep_cap);
+    const arma::uword m = steps_to_reach(d.Xs, d.y, ref.theta_star_s, eta, c.reach, c.sweep_cap);
     const double p = predicted_steps(ref.Ss, e0_s, eta, c.reach);
     const bool converged = m <= c.sweep_cap;
     s.agrees = s.agrees && converged == std::isfinite(p);  // p is finite iff rho < 1
@@ -230,17 +230,17 @@ inline DeltaRule delta_rule_vs_batch(const Regression& d, const Reference& ref, 
                                      std::uint64_t seed) {
   DeltaRule r;
   const arma::mat& Xs = d.Xs;
-  const arma::rowvec& t = d.t;
+  const arma::rowvec& y = d.y;
   const double L_star_s = r.L_star = ref.L_star_s;
   // [delta_rule_run]
   course::Rng rng(seed);
   Adaline lms(3), lms_small(3);
-  std::vector<double> lms_gap{mse_loss(lms, Xs, t) - L_star_s}, lms_small_gap = lms_gap;
+  std::vector<double> lms_gap{mse_loss(lms, Xs, y) - L_star_s}, lms_small_gap = lms_gap;
   for (arma::uword e = 0; e < c.epochs; ++e) {
-    delta_rule_epoch(lms, Xs, t, c.sgd_eta, rng);               // 150 updates of w and b
-    delta_rule_epoch(lms_small, Xs, t, c.sgd_eta / 10.0, rng);  // the same with eta / 10
-    lms_gap.push_back(mse_loss(lms, Xs, t) - L_star_s);
-    lms_small_gap.push_back(mse_loss(lms_small, Xs, t) - L_star_s);
+    delta_rule_epoch(lms, Xs, y, c.sgd_eta, rng);               // 150 updates of w and b
+    delta_rule_epoch(lms_small, Xs, y, c.sgd_eta / 10.0, rng);  // the same with eta / 10
+    lms_gap.push_back(mse_loss(lms, Xs, y) - L_star_s);
+    lms_small_gap.push_back(mse_loss(lms_small, Xs, y) - L_star_s);
   }
   // [delta_rule_run]
   r.gap = lms_gap;
@@ -249,7 +249,7 @@ inline DeltaRule delta_rule_vs_batch(const Regression& d, const Reference& ref, 
   r.err_small = arma::abs(theta(lms_small) - ref.theta_star_s).max();
   // Batch GD for comparison: one step per epoch (each step also looks at all 150 examples).
   Adaline batch(3);
-  r.batch = train_gd(batch, Xs, t, 1.0 / ref.Ss.lambda_max(), c.epochs);
+  r.batch = train_gd(batch, Xs, y, 1.0 / ref.Ss.lambda_max(), c.epochs);
   r.example_limit = 2.0 / arma::max(arma::sum(arma::square(augment(Xs)), 0));
   return r;
 }
@@ -275,12 +275,12 @@ inline std::vector<Path2> two_weight_paths(const Regression& d, const Config& c)
     const arma::mat& Z = standardized ? X1s : X1;
     Path2 p;
     p.which = standardized ? "standardized" : "raw";
-    p.theta_star = least_squares(Z, d.t);
+    p.theta_star = least_squares(Z, d.y);
     p.S = spectrum(hessian(Z));
-    p.L_star = loss_at(Z, d.t, p.theta_star);
+    p.L_star = loss_at(Z, d.y, p.theta_star);
     Adaline a(1), b(1);
-    p.slow = train_gd(a, Z, d.t, 0.5 * p.S.eta_limit(), c.path_steps, 0.0, true);
-    p.fast = train_gd(b, Z, d.t, 0.9 * p.S.eta_limit(), c.path_steps, 0.0, true);
+    p.slow = train_gd(a, Z, d.y, 0.5 * p.S.eta_limit(), c.path_steps, 0.0, true);
+    p.fast = train_gd(b, Z, d.y, 0.9 * p.S.eta_limit(), c.path_steps, 0.0, true);
     p.err_slow = arma::abs(theta(a) - p.theta_star).max();
     p.err_fast = arma::abs(theta(b) - p.theta_star).max();
     paths.push_back(p);

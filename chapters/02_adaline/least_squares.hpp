@@ -3,7 +3,7 @@
 /// least squares, solved by LAPACK through `arma::solve`.
 ///
 /// What it is: the bias folded into the weights (an input that is always 1), and the minimizer
-/// of \f$ \lVert \tilde X^T \theta - t^T \rVert^2 \f$ in closed form.
+/// of \f$ \lVert \tilde X^T \theta - y^T \rVert^2 \f$ in closed form.
 /// What it leaves out on purpose: regularized (ridge) least squares, weighted least squares and
 /// anything iterative: the iterations are the subject of adaline.hpp.
 #pragma once
@@ -28,18 +28,18 @@ inline arma::mat augment(const arma::mat& X) {
 
 // [least_squares]
 /// \brief The least-squares solution: the \f$ \theta^* \f$ that minimizes the loss exactly,
-/// \f[ \theta^* = \arg\min_\theta \lVert \tilde X^T \theta - t^T \rVert^2, \f]
-/// the solution of the normal equations \f$ \tilde X \tilde X^T \theta = \tilde X t^T \f$.
+/// \f[ \theta^* = \arg\min_\theta \lVert \tilde X^T \theta - y^T \rVert^2, \f]
+/// the solution of the normal equations \f$ \tilde X \tilde X^T \theta = \tilde X y^T \f$.
 ///
-/// `arma::solve` on the tall (n x p) system \f$ \tilde X^T \theta = t^T \f$ calls LAPACK's
+/// `arma::solve` on the tall (n x p) system \f$ \tilde X^T \theta = y^T \f$ calls LAPACK's
 /// QR-based least-squares solver (dgels; dgelsd, by the SVD, when the system is near
 /// singular). That never forms \f$ \tilde X \tilde X^T \f$, whose condition number is the square
 /// of \f$ \tilde X \f$'s, so it loses fewer digits than solving the normal equations.
-/// \param X (n_in x n) examples; \param t (1 x n) targets
+/// \param X (n_in x n) examples; \param y (1 x n) targets
 /// \return (p) \f$ \theta^* = (\mathbf{w}^*, b^*) \f$
-inline arma::vec least_squares(const arma::mat& X, const arma::rowvec& t) {
+inline arma::vec least_squares(const arma::mat& X, const arma::rowvec& y) {
   arma::vec theta_star;
-  if (!arma::solve(theta_star, augment(X).t(), t.t()))  // X~^T theta = t^T, least squares
+  if (!arma::solve(theta_star, augment(X).t(), y.t()))  // X~^T theta = y^T, least squares
     throw course::Error("least_squares: LAPACK found no solution (are all examples equal?)");
   return theta_star;
 }
