@@ -23,7 +23,7 @@ struct Quick {
 struct TrainPart : Quick {
   TrainingPart part = training_part(task, s);
   const arma::mat& X = part.X;
-  const arma::rowvec& T = part.T;
+  const arma::rowvec& Y = part.Y;
 };
 
 }  // namespace
@@ -57,21 +57,21 @@ BOOST_AUTO_TEST_CASE(forward_gives_one_logit_per_column) {
 // --- 2. Hand-computed values (they appear in the lesson).
 
 BOOST_AUTO_TEST_CASE(worked_example_as_in_the_lesson) {
-  // w = (1, -1), b = 0, x = (2, 1), t = 0: z = 1, p = 0.7311, L = 1.3133, dL/dw = p x.
+  // w = (1, -1), b = 0, x = (2, 1), y = 0: z = 1, p = 0.7311, L = 1.3133, dL/dw = p x.
   SigmoidNeuron n(2);
   n.W = {1.0, -1.0};
   const arma::mat X = arma::vec{2.0, 1.0};  // (2 x 1): one example
-  const arma::rowvec T = {0.0};
+  const arma::rowvec Y = {0.0};
   BOOST_TEST(n.logits(X)[0] == 1.0);
   BOOST_TEST(n.probability(X)[0] == 0.7310585786300049, tt::tolerance(1e-15));
-  BOOST_TEST(loss(n, X, T, Loss::cross_entropy) == 1.3132616875182228, tt::tolerance(1e-15));
-  const Gradient g = gradient(n, X, T, Loss::cross_entropy);
-  BOOST_TEST(g.dW[0] == 1.4621171572600098, tt::tolerance(1e-15));  // (p - t) x_1
-  BOOST_TEST(g.dW[1] == 0.7310585786300049, tt::tolerance(1e-15));  // (p - t) x_2
-  BOOST_TEST(g.db == 0.7310585786300049, tt::tolerance(1e-15));     // (p - t)
-  // MSE: L = (p - t)^2 / 2 = 0.2672, dL/dz = (p - t) p (1 - p) = 0.1437.
-  BOOST_TEST(loss(n, X, T, Loss::mse) == 0.2672233226942615, tt::tolerance(1e-14));
-  BOOST_TEST(gradient(n, X, T, Loss::mse).db == 0.14373484045721513, tt::tolerance(1e-14));
+  BOOST_TEST(loss(n, X, Y, Loss::cross_entropy) == 1.3132616875182228, tt::tolerance(1e-15));
+  const Gradient g = gradient(n, X, Y, Loss::cross_entropy);
+  BOOST_TEST(g.dW[0] == 1.4621171572600098, tt::tolerance(1e-15));  // (p - y) x_1
+  BOOST_TEST(g.dW[1] == 0.7310585786300049, tt::tolerance(1e-15));  // (p - y) x_2
+  BOOST_TEST(g.db == 0.7310585786300049, tt::tolerance(1e-15));     // (p - y)
+  // MSE: L = (p - y)^2 / 2 = 0.2672, dL/dz = (p - y) p (1 - p) = 0.1437.
+  BOOST_TEST(loss(n, X, Y, Loss::mse) == 0.2672233226942615, tt::tolerance(1e-14));
+  BOOST_TEST(gradient(n, X, Y, Loss::mse).db == 0.14373484045721513, tt::tolerance(1e-14));
 }
 
 BOOST_AUTO_TEST_CASE(cross_entropy_is_finite_and_exact_for_logits_of_plus_minus_1000) {
@@ -85,16 +85,16 @@ BOOST_AUTO_TEST_CASE(cross_entropy_is_finite_and_exact_for_logits_of_plus_minus_
   // The naive form takes log(0) there: this is the failure the stable form avoids.
   BOOST_TEST(std::isinf(bce_naive(1000.0, 0.0)));
   BOOST_TEST(std::isinf(bce_naive(-1000.0, 1.0)));
-  // The batch loss and its gradient stay finite too: dL/dz = (p - t) = +-1 or 0.
-  const arma::rowvec Z = {1000.0, -1000.0, 1000.0, -1000.0}, T = {0.0, 1.0, 1.0, 0.0};
-  BOOST_TEST(mean_loss(Loss::cross_entropy, Z, T) == 500.0);
-  const arma::rowvec d = delta(Loss::cross_entropy, Z, T) * 4.0;
+  // The batch loss and its gradient stay finite too: dL/dz = (p - y) = +-1 or 0.
+  const arma::rowvec Z = {1000.0, -1000.0, 1000.0, -1000.0}, Y = {0.0, 1.0, 1.0, 0.0};
+  BOOST_TEST(mean_loss(Loss::cross_entropy, Z, Y) == 500.0);
+  const arma::rowvec d = delta(Loss::cross_entropy, Z, Y) * 4.0;
   BOOST_TEST(arma::approx_equal(d, arma::rowvec{1.0, -1.0, 0.0, 0.0}, "absdiff", 0.0));
 }
 
 BOOST_AUTO_TEST_CASE(stable_cross_entropy_agrees_with_the_naive_form_where_that_works) {
   for (double z : {-4.0, -2.5, -0.1, 0.0, 0.3, 4.0})
-    for (double t : {0.0, 1.0}) BOOST_TEST(bce(z, t) == bce_naive(z, t), tt::tolerance(1e-12));
+    for (double y : {0.0, 1.0}) BOOST_TEST(bce(z, y) == bce_naive(z, y), tt::tolerance(1e-12));
   // At z = 20 the naive form already loses digits (1 - p cancels): 19.99999997 instead of
   // softplus(20) = 20 + log(1 + e^-20) = 20.000000002.
   BOOST_TEST(bce(20.0, 0.0) == 20.0 + std::exp(-20.0), tt::tolerance(1e-15));
@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(gradient_check_on_iris_for_both_losses) {
     course::Rng rng(3);
     course::fill_normal(n.W, rng, 0.5);
     n.b = 0.3;
-    const Gradient g = gradient(n, d.X, d.T, kind);
-    auto L = [&] { return loss(n, d.X, d.T, kind); };
+    const Gradient g = gradient(n, d.X, d.Y, kind);
+    auto L = [&] { return loss(n, d.X, d.Y, kind); };
     const course::GradCheck cw = course::check_gradient(n.W, g.dW, L);
     BOOST_TEST(cw.max_rel_error <= 1e-7, name(kind) << " dW\n" << cw.report("dW"));
     arma::vec b{n.b};
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(batched_gradient_equals_the_per_example_loop) {
   n.W = {0.4, -1.1, 2.0, 0.7};
   n.b = -0.2;
   for (const Loss kind : {Loss::cross_entropy, Loss::mse}) {
-    const Gradient a = gradient(n, d.X, d.T, kind), b = gradient_loop(n, d.X, d.T, kind);
+    const Gradient a = gradient(n, d.X, d.Y, kind), b = gradient_loop(n, d.X, d.Y, kind);
     BOOST_TEST(arma::approx_equal(a.dW, b.dW, "absdiff", 1e-14), name(kind));
     BOOST_TEST(a.db == b.db, tt::tolerance(1e-12));
   }
@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(batched_gradient_equals_the_per_example_loop) {
 BOOST_AUTO_TEST_CASE(loss_falls_at_every_step_of_full_batch_descent) {
   const TrainPart d;
   SigmoidNeuron n(4);
-  const History h = train(n, d.X, d.T, Loss::cross_entropy, 0.5, 200);
+  const History h = train(n, d.X, d.Y, Loss::cross_entropy, 0.5, 200);
   BOOST_TEST(h.loss.size() == 201u);
   BOOST_TEST(h.loss.front() == std::log(2.0), tt::tolerance(1e-15));  // p = 1/2 everywhere
   for (std::size_t e = 1; e < h.loss.size(); ++e)
@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(cross_entropy_escapes_a_saturated_start_that_traps_mse) {
   Config c;
   c.sat_epochs = 100;
   const Race r = saturated_race(d.task, d.s, c);
-  BOOST_TEST(accuracy(r.start, d.X, d.T) < 0.2);  // most examples on the wrong side
+  BOOST_TEST(accuracy(r.start, d.X, d.Y) < 0.2);  // most examples on the wrong side
   BOOST_TEST(r.wrong > 0.8);
   BOOST_TEST(r.h_ce.accuracy.back() >= 0.9);
   BOOST_TEST(r.h_sq.accuracy.back() < 0.5);

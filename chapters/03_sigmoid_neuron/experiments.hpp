@@ -86,12 +86,12 @@ inline SplitStudy many_splits(const Task& task, const Config& c, std::uint64_t s
 /// The standardized training part of a split (with the split's own scaler), and its targets.
 struct TrainingPart {
   arma::mat X;     ///< (4 x m) standardized with the training part's mean and std
-  arma::rowvec T;  ///< (1 x m) targets 0/1
+  arma::rowvec Y;  ///< (1 x m) targets 0/1
 };
 
 /// \brief The training part of `s`, as the model trained on it saw it.
 inline TrainingPart training_part(const Task& task, const OneSplit& s) {
-  return {s.model.scaler.transform(task.X.cols(s.split.train)), task.T.cols(s.split.train)};
+  return {s.model.scaler.transform(task.X.cols(s.split.train)), task.Y.cols(s.split.train)};
 }
 
 /// First epoch whose training accuracy reaches `level`, or -1 if none does.
@@ -118,16 +118,16 @@ inline Race saturated_race(const Task& task, const OneSplit& s, const Config& c)
   const TrainingPart part = training_part(task, s);
   // [race]
   const arma::mat& X_train = part.X;     // (4 x m) standardized
-  const arma::rowvec& T_train = part.T;  // (1 x m)
-  const SigmoidNeuron start = saturated_start(X_train, T_train, c.saturation);
+  const arma::rowvec& Y_train = part.Y;  // (1 x m)
+  const SigmoidNeuron start = saturated_start(X_train, Y_train, c.saturation);
   SigmoidNeuron ce = start, sq = start;  // the same weights for both
-  const Gradient g_ce = gradient(ce, X_train, T_train, Loss::cross_entropy);
-  const Gradient g_sq = gradient(sq, X_train, T_train, Loss::mse);
-  r.h_ce = train(ce, X_train, T_train, Loss::cross_entropy, c.settings.eta, c.sat_epochs);
-  r.h_sq = train(sq, X_train, T_train, Loss::mse, c.settings.eta, c.sat_epochs);
+  const Gradient g_ce = gradient(ce, X_train, Y_train, Loss::cross_entropy);
+  const Gradient g_sq = gradient(sq, X_train, Y_train, Loss::mse);
+  r.h_ce = train(ce, X_train, Y_train, Loss::cross_entropy, c.settings.eta, c.sat_epochs);
+  r.h_sq = train(sq, X_train, Y_train, Loss::mse, c.settings.eta, c.sat_epochs);
   // [race]
   r.start = start;
-  const arma::rowvec margin = (2.0 * T_train - 1.0) % start.logits(X_train);  // > 0: right side
+  const arma::rowvec margin = (2.0 * Y_train - 1.0) % start.logits(X_train);  // > 0: right side
   r.wrong = arma::mean(arma::conv_to<arma::rowvec>::from(margin < 0.0));
   r.median_margin = arma::median(arma::abs(margin));
   r.norm_ce = std::sqrt(arma::dot(g_ce.dW, g_ce.dW) + g_ce.db * g_ce.db);

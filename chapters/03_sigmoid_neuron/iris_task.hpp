@@ -1,6 +1,6 @@
 /// \file
-/// \brief Chapter 03: the task and how it is scored: iris versicolor (t = 0) vs virginica
-/// (t = 1), a seeded train/test split, features standardized on the training part.
+/// \brief Chapter 03: the task and how it is scored: iris versicolor (y = 0) vs virginica
+/// (y = 1), a seeded train/test split, features standardized on the training part.
 ///
 /// What it is: the glue between the data and the neuron, shared by the executable and the
 /// tests so both measure the same thing. What it leaves out on purpose: stratified splits,
@@ -21,19 +21,19 @@ namespace sigmoid_neuron {
 /// Examples and 0/1 targets of a binary task.
 struct Task {
   arma::mat X;     ///< (n_in x n) examples as columns, in cm
-  arma::rowvec T;  ///< (1 x n) targets: 0 versicolor, 1 virginica
+  arma::rowvec Y;  ///< (1 x n) targets: 0 versicolor, 1 virginica
 };
 
 // [task]
-/// \brief Versicolor (t = 0) vs virginica (t = 1), the two iris species that overlap.
+/// \brief Versicolor (y = 0) vs virginica (y = 1), the two iris species that overlap.
 /// \param iris the full table (4 x 150); \param features which rows to keep (default: all 4)
-/// \return X (features x 100), T (1 x 100)
+/// \return X (features x 100), Y (1 x 100)
 inline Task versicolor_virginica(const course::Dataset& iris,
                                  const arma::uvec& features = {0, 1, 2, 3}) {
   const arma::uvec cols = arma::find(iris.labels >= 1);  // classes 1 and 2
   Task task;
   task.X = iris.X.submat(features, cols);
-  task.T = arma::conv_to<arma::rowvec>::from(iris.labels.elem(cols)) - 1.0;  // 1, 2 -> 0, 1
+  task.Y = arma::conv_to<arma::rowvec>::from(iris.labels.elem(cols)) - 1.0;  // 1, 2 -> 0, 1
   return task;
 }
 // [task]
@@ -62,11 +62,11 @@ inline Scored fit_split(const Task& task, const course::Split& split, const Sett
   Scored r;
   const arma::mat X_train = r.scaler.fit_transform(task.X.cols(split.train));  // (n_in x m)
   const arma::mat X_test = r.scaler.transform(task.X.cols(split.test));
-  const arma::rowvec T_train = task.T.cols(split.train), T_test = task.T.cols(split.test);
+  const arma::rowvec Y_train = task.Y.cols(split.train), Y_test = task.Y.cols(split.test);
   r.neuron = SigmoidNeuron(task.X.n_rows);
-  r.history = train(r.neuron, X_train, T_train, Loss::cross_entropy, s.eta, s.epochs);
-  r.train_accuracy = accuracy(r.neuron, X_train, T_train);
-  r.test_accuracy = accuracy(r.neuron, X_test, T_test);
+  r.history = train(r.neuron, X_train, Y_train, Loss::cross_entropy, s.eta, s.epochs);
+  r.train_accuracy = accuracy(r.neuron, X_train, Y_train);
+  r.test_accuracy = accuracy(r.neuron, X_test, Y_test);
   return r;
 }
 // [fit_split]
@@ -83,8 +83,8 @@ inline arma::uword leave_one_out(const Task& task, const Settings& s) {
     course::StandardScaler<> scaler;
     const arma::mat X_train = scaler.fit_transform(task.X.cols(rest));  // (n_in x n-1)
     SigmoidNeuron n(task.X.n_rows);
-    train(n, X_train, task.T.cols(rest), Loss::cross_entropy, s.eta, s.epochs);
-    right += accuracy(n, scaler.transform(task.X.col(k)), task.T.cols(arma::uvec{k})) == 1.0;
+    train(n, X_train, task.Y.cols(rest), Loss::cross_entropy, s.eta, s.epochs);
+    right += accuracy(n, scaler.transform(task.X.col(k)), task.Y.cols(arma::uvec{k})) == 1.0;
   }
   return right;
 }
@@ -95,15 +95,15 @@ inline arma::uword leave_one_out(const Task& task, const Settings& s) {
 /// is the unit vector from the mean of class 0 to the mean of class 1. On standardized data
 /// most examples then get a logit of the wrong sign and size about s, so
 /// \f$ \sigma'(z) \approx e^{-|z|} \f$ is tiny.
-/// \param X (n_in x m) standardized examples; \param T (1 x m); \param s the saturation (> 0)
-inline SigmoidNeuron saturated_start(const arma::mat& X, const arma::rowvec& T, double s) {
-  for (const double t : {0.0, 1.0})
-    if (!arma::any(T == t))
+/// \param X (n_in x m) standardized examples; \param Y (1 x m); \param s the saturation (> 0)
+inline SigmoidNeuron saturated_start(const arma::mat& X, const arma::rowvec& Y, double s) {
+  for (const double y : {0.0, 1.0})
+    if (!arma::any(Y == y))
       throw course::UsageError(
-          "the training part has no example with t = " + std::to_string(static_cast<int>(t)) +
+          "the training part has no example with y = " + std::to_string(static_cast<int>(y)) +
           "; hold out less (--test-fraction)");
-  const arma::vec mu1 = arma::mean(X.cols(arma::find(T == 1.0)), 1);
-  const arma::vec mu0 = arma::mean(X.cols(arma::find(T == 0.0)), 1);
+  const arma::vec mu1 = arma::mean(X.cols(arma::find(Y == 1.0)), 1);
+  const arma::vec mu0 = arma::mean(X.cols(arma::find(Y == 0.0)), 1);
   const arma::vec u = arma::normalise(mu1 - mu0);  // from class 0 towards class 1
   SigmoidNeuron n(X.n_rows);
   n.W = -s * u.t();  // pointing the wrong way

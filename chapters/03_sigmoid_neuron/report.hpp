@@ -27,7 +27,7 @@ inline std::string count_str(double accuracy, arma::uword n) {
 /// \brief Print the task and the model of the seeded split: loss and training accuracy at a few
 /// epochs, both accuracies, the weights.
 inline void print(const Tasks& t, const OneSplit& s, const Config& c, std::uint64_t seed) {
-  std::cout << "Iris, versicolor (t = 0) vs virginica (t = 1): " << t.all.X.n_rows << " features, "
+  std::cout << "Iris, versicolor (y = 0) vs virginica (y = 1): " << t.all.X.n_rows << " features, "
             << t.all.X.n_cols << " examples\n"
             << "Split (seed " << seed << "): " << s.split.train.n_elem << " train, "
             << s.split.test.n_elem << " test; features standardized on the training part\n"
@@ -105,7 +105,7 @@ inline void plot_sigmoid(const course::CommonOptions& common) {
   course::PlotOptions o1{"The sigmoid and its derivative (at most 1/4, at z = 0)", "z", ""};
   o1.extra = "set yrange [-0.05:1.05]";
   course::line_plot(common.out("sigmoid.png"), o1, {s_sig, s_der});
-  course::PlotOptions o2{"How hard each loss pushes an example with t = 1 (wrong for z < 0)", "z",
+  course::PlotOptions o2{"How hard each loss pushes an example with y = 1 (wrong for z < 0)", "z",
                          "|dL/dz|"};
   o2.extra = "set yrange [-0.05:1.05]";
   course::line_plot(common.out("gradient_vs_z.png"), o2, {s_gce, s_gsq});
@@ -142,14 +142,14 @@ inline void plot(const Race& r, const Config& c, const course::CommonOptions& co
 /// (probability_map.png).
 inline void plot_probability_map(const Task& petals_task, const Scored& petals,
                                  const course::CommonOptions& common) {
-  // The map's colour runs from versicolor's colour (p = 0, t = 0) to virginica's (p = 1).
-  const arma::uvec plot_labels = arma::conv_to<arma::uvec>::from(petals_task.T);
+  // The map's colour runs from versicolor's colour (p = 0, y = 0) to virginica's (p = 1).
+  const arma::uvec plot_labels = arma::conv_to<arma::uvec>::from(petals_task.Y);
   course::PlotOptions o5{"p(virginica | petal length, petal width), all 100 flowers",
                          "petal length (cm)", "petal width (cm)"};
   o5.extra = "set cblabel 'p(virginica)'";
   course::decision_regions(
       common.out("probability_map.png"), o5, petals_task.X, plot_labels,
-      {"versicolor (t = 0)", "virginica (t = 1)"},
+      {"versicolor (y = 0)", "virginica (y = 1)"},
       [&](double x, double y) {
         return petals.neuron.probability(petals.scaler.transform(arma::vec{x, y}))[0];
       },
