@@ -21,12 +21,12 @@ namespace {
 struct RandomProblem {
   TwoLayerNet net{3, 4, 2};
   arma::mat X = arma::mat(3, 5);
-  arma::mat T = arma::mat(2, 5);
+  arma::mat Y = arma::mat(2, 5);
   explicit RandomProblem(std::uint64_t seed) {
     course::Rng rng(seed);
     init(net, 1.0, rng);
     course::fill_normal(X, rng);
-    course::fill_uniform(T, rng, 0.0, 1.0);
+    course::fill_uniform(Y, rng, 0.0, 1.0);
   }
 };
 
@@ -51,9 +51,9 @@ BOOST_AUTO_TEST_CASE(forward_and_gradients_have_the_documented_shapes) {
   BOOST_TEST(c.Z1.n_rows == 4u);
   BOOST_TEST(c.Z1.n_cols == 5u);
   BOOST_TEST(c.A1.n_rows == 4u);
-  BOOST_TEST(c.Y.n_rows == 2u);
-  BOOST_TEST(c.Y.n_cols == 5u);
-  const Gradients g = backward(p.net, p.X, p.T, c);
+  BOOST_TEST(c.A2.n_rows == 2u);
+  BOOST_TEST(c.A2.n_cols == 5u);
+  const Gradients g = backward(p.net, p.X, p.Y, c);
   BOOST_TEST((g.dW1.n_rows == 4u && g.dW1.n_cols == 3u));
   BOOST_TEST(g.db1.n_elem == 4u);
   BOOST_TEST((g.dW2.n_rows == 2u && g.dW2.n_cols == 4u));
@@ -62,28 +62,29 @@ BOOST_AUTO_TEST_CASE(forward_and_gradients_have_the_documented_shapes) {
 
 BOOST_AUTO_TEST_CASE(xor_solved_means_every_output_on_the_right_side_of_one_half) {
   const Xor d;
-  BOOST_TEST(solved(arma::mat{{0.4, 0.6, 0.51, 0.49}}, d.T));
-  BOOST_TEST(!solved(arma::mat{{0.4, 0.6, 0.5, 0.49}}, d.T));  // 0.5 is not above 0.5
-  BOOST_TEST(!solved(arma::mat{{0.4, 0.6, 0.51, 0.51}}, d.T));
+  BOOST_TEST(solved(arma::mat{{0.4, 0.6, 0.51, 0.49}}, d.Y));
+  BOOST_TEST(!solved(arma::mat{{0.4, 0.6, 0.5, 0.49}}, d.Y));  // 0.5 is not above 0.5
+  BOOST_TEST(!solved(arma::mat{{0.4, 0.6, 0.51, 0.51}}, d.Y));
 }
 
 // --- 2. The lesson's worked example, by hand.
-// W1 = [1 -1; -1 1], b1 = 0, W2 = [1 1], b2 = 0, x = (1, 0), t = 1.
+// W1 = [1 -1; -1 1], b1 = 0, W2 = [1 1], b2 = 0, x = (1, 0), y = 1.
 BOOST_AUTO_TEST_CASE(worked_example_as_in_the_lesson) {
   TwoLayerNet net(2, 2, 1);
   net.W1 = {{1, -1}, {-1, 1}};
   net.W2 = {{1, 1}};
-  const arma::vec x = {1, 0}, t = {1};
+  const arma::vec x = {1, 0}, y = {1};
   const ExampleCache c = forward_one(net, x);
   BOOST_TEST(c.z1[0] == 1.0);
   BOOST_TEST(c.z1[1] == -1.0);
   BOOST_TEST(c.a1[0] == 0.7310585786, tt::tolerance(1e-9));
   BOOST_TEST(c.a1[1] == 0.2689414214, tt::tolerance(1e-9));
   BOOST_TEST(c.z2[0] == 1.0, tt::tolerance(1e-15));  // sigma(1) + sigma(-1) = 1
-  BOOST_TEST(c.y[0] == 0.7310585786, tt::tolerance(1e-9));
-  BOOST_TEST(loss_one(c.y, t) == 0.0361647441, tt::tolerance(1e-8));
-  const Gradients g = backward_one(net, x, t, c);
-  BOOST_TEST(g.db2[0] == -0.0528770928, tt::tolerance(1e-8));  // delta2 = (y - t) y (1 - y)
+  BOOST_TEST(c.y_hat[0] == 0.7310585786, tt::tolerance(1e-9));
+  BOOST_TEST(loss_one(c.y_hat, y) == 0.0361647441, tt::tolerance(1e-8));
+  const Gradients g = backward_one(net, x, y, c);
+  BOOST_TEST(g.db2[0] == -0.0528770928,
+             tt::tolerance(1e-8));  // delta2 = (y_hat - y) y_hat (1 - y_hat)
   BOOST_TEST(g.dW2(0, 0) == -0.0386562523, tt::tolerance(1e-8));
   BOOST_TEST(g.dW2(0, 1) == -0.0142208405, tt::tolerance(1e-8));
   // delta1_j = delta2 W2_0j a1_j (1 - a1_j), the same for both units: sigma'(1) = sigma'(-1)
@@ -100,18 +101,18 @@ BOOST_AUTO_TEST_CASE(worked_example_as_in_the_lesson) {
 BOOST_AUTO_TEST_CASE(per_example_backward_matches_numeric_gradients) {
   RandomProblem p(2);
   for (arma::uword i = 0; i < p.X.n_cols; ++i) {
-    const arma::vec x = p.X.col(i), t = p.T.col(i);
-    const Gradients g = backward_one(p.net, x, t, forward_one(p.net, x));
+    const arma::vec x = p.X.col(i), y = p.Y.col(i);
+    const Gradients g = backward_one(p.net, x, y, forward_one(p.net, x));
     const NetCheck c =
-        check_gradients(p.net, g, [&] { return loss_one(forward_one(p.net, x).y, t); });
+        check_gradients(p.net, g, [&] { return loss_one(forward_one(p.net, x).y_hat, y); });
     BOOST_TEST(c.worst <= 1e-7, "example " << i << ", worst entries:\n" << c.report);
   }
 }
 
 BOOST_AUTO_TEST_CASE(batched_backward_matches_numeric_gradients) {
   RandomProblem p(3);
-  const Gradients g = backward(p.net, p.X, p.T, forward(p.net, p.X));
-  const NetCheck c = check_gradients(p.net, g, [&] { return loss(forward(p.net, p.X).Y, p.T); });
+  const Gradients g = backward(p.net, p.X, p.Y, forward(p.net, p.X));
+  const NetCheck c = check_gradients(p.net, g, [&] { return loss(forward(p.net, p.X).A2, p.Y); });
   BOOST_TEST(c.worst <= 1e-7, "worst entries:\n" << c.report);
 }
 
@@ -119,8 +120,8 @@ BOOST_AUTO_TEST_CASE(gradients_on_xor_match_numeric_gradients_for_widths_2_3_4) 
   const Xor d;
   for (arma::uword h : {2, 3, 4}) {
     TwoLayerNet net = random_start(h, 1.0, 42);
-    const Gradients g = backward(net, d.X, d.T, forward(net, d.X));
-    const NetCheck c = check_gradients(net, g, [&] { return loss(forward(net, d.X).Y, d.T); });
+    const Gradients g = backward(net, d.X, d.Y, forward(net, d.X));
+    const NetCheck c = check_gradients(net, g, [&] { return loss(forward(net, d.X).A2, d.Y); });
     BOOST_TEST(c.worst <= 1e-7, "width " << h << ", worst entries:\n" << c.report);
     // The executable's check at the start gives the same verdict.
     const GroundTruth truth = ground_truth(net, d);
@@ -136,13 +137,13 @@ BOOST_AUTO_TEST_CASE(batched_equals_per_example_loops) {
     const RandomProblem p(seed);
     const BatchCache c = forward(p.net, p.X);
     Gradients oracle;
-    const double L_oracle = gradients_per_example(p.net, p.X, p.T, oracle);
-    BOOST_TEST(loss(c.Y, p.T) == L_oracle, tt::tolerance(1e-12));
+    const double L_oracle = gradients_per_example(p.net, p.X, p.Y, oracle);
+    BOOST_TEST(loss(c.A2, p.Y) == L_oracle, tt::tolerance(1e-12));
     for (arma::uword i = 0; i < p.X.n_cols; ++i) {
-      const arma::vec y = forward_one(p.net, p.X.col(i)).y;
-      BOOST_TEST(arma::abs(c.Y.col(i) - y).max() <= 1e-14);
+      const arma::vec y_hat = forward_one(p.net, p.X.col(i)).y_hat;
+      BOOST_TEST(arma::abs(c.A2.col(i) - y_hat).max() <= 1e-14);
     }
-    const double diff = max_abs_diff(backward(p.net, p.X, p.T, c), oracle);
+    const double diff = max_abs_diff(backward(p.net, p.X, p.Y, c), oracle);
     BOOST_TEST(diff <= 1e-12, "seed " << seed << ": max |batched - per-example| " << diff);
   }
 }
@@ -154,9 +155,9 @@ BOOST_AUTO_TEST_CASE(training_with_either_form_follows_the_same_path) {
   init(a, 1.0, rng);
   TwoLayerNet b = a;
   for (int step = 0; step < 200; ++step) {
-    update(a, backward(a, d.X, d.T, forward(a, d.X)), 2.0);
+    update(a, backward(a, d.X, d.Y, forward(a, d.X)), 2.0);
     Gradients g;
-    gradients_per_example(b, d.X, d.T, g);
+    gradients_per_example(b, d.X, d.Y, g);
     update(b, g, 2.0);
   }
   BOOST_TEST(arma::abs(a.W1 - b.W1).max() <= 1e-10);
@@ -177,16 +178,16 @@ BOOST_AUTO_TEST_CASE(xor_is_solved_for_seed_42_with_two_hidden_units) {
   BOOST_TEST(r.epochs_to_solve <= 2000u);  // the lesson: 1350 epochs
   BOOST_TEST(r.final_loss < 1e-3);
   BOOST_TEST(r.final_loss < r.loss.front() / 100);
-  const arma::mat& Y = t.Y;
-  BOOST_TEST(Y[0] < 0.1);
-  BOOST_TEST(Y[1] > 0.9);
-  BOOST_TEST(Y[2] > 0.9);
-  BOOST_TEST(Y[3] < 0.1);
-  BOOST_TEST(arma::approx_equal(Y, forward(t.net, d.X).Y, "absdiff", 0.0));
+  const arma::mat& Y_hat = t.Y_hat;
+  BOOST_TEST(Y_hat[0] < 0.1);
+  BOOST_TEST(Y_hat[1] > 0.9);
+  BOOST_TEST(Y_hat[2] > 0.9);
+  BOOST_TEST(Y_hat[3] < 0.1);
+  BOOST_TEST(arma::approx_equal(Y_hat, forward(t.net, d.X).A2, "absdiff", 0.0));
 }
 
 BOOST_AUTO_TEST_CASE(a_stuck_start_ends_near_loss_one_sixteenth) {
-  // Seed 45: two examples end at y = 0.5, the others right: L -> 2 * (1/2)(1/2)^2 / 4 = 1/16.
+  // Seed 45: two examples end at y_hat = 0.5, the others right: L -> 2 * (1/2)(1/2)^2 / 4 = 1/16.
   const TrainResult r = train_on_xor(random_start(2, 1.0, 45), Xor{}, Config{}).result;
   BOOST_TEST(!r.solved);
   BOOST_TEST(r.final_loss == 0.0625, tt::tolerance(0.01));
@@ -194,7 +195,7 @@ BOOST_AUTO_TEST_CASE(a_stuck_start_ends_near_loss_one_sixteenth) {
 }
 
 BOOST_AUTO_TEST_CASE(one_hidden_unit_never_solves_xor) {
-  // y is a monotone function of one line's side: no line separates XOR.
+  // y_hat is a monotone function of one line's side: no line separates XOR.
   const WidthStudy s = success_rate(1, 10, 0, 1.0, 2.0, 2000);
   BOOST_TEST(s.successes == 0u);
 }
@@ -214,7 +215,7 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_bit_identical_weights) {
     course::Rng rng(seed);
     TwoLayerNet net(2, 3, 1);
     init(net, 1.0, rng);
-    train(net, d.X, d.T, 2.0, 500, false);
+    train(net, d.X, d.Y, 2.0, 500, false);
     return net;
   };
   const TwoLayerNet a = run(7), b = run(7);

@@ -55,10 +55,10 @@ struct GroundTruth {
 /// the matrix form against the per-example loops.
 inline GroundTruth ground_truth(TwoLayerNet net, const Xor& d) {
   GroundTruth r;
-  const Gradients g = backward(net, d.X, d.T, forward(net, d.X));
-  r.rel_error = check_gradients(net, g, [&] { return loss(forward(net, d.X).Y, d.T); }).worst;
+  const Gradients g = backward(net, d.X, d.Y, forward(net, d.X));
+  r.rel_error = check_gradients(net, g, [&] { return loss(forward(net, d.X).A2, d.Y); }).worst;
   Gradients oracle;
-  gradients_per_example(net, d.X, d.T, oracle);
+  gradients_per_example(net, d.X, d.Y, oracle);
   r.batched_diff = max_abs_diff(g, oracle);
   return r;
 }
@@ -67,14 +67,14 @@ inline GroundTruth ground_truth(TwoLayerNet net, const Xor& d) {
 struct Trained {
   TwoLayerNet net{2, 1, 1};  ///< after training
   TrainResult result;        ///< loss per epoch, solved or not
-  arma::mat Y;               ///< (1 x 4) the outputs after training
+  arma::mat Y_hat;           ///< (1 x 4) the outputs after training
 };
 
 /// \brief Experiment 2: full-batch gradient descent for `max_epochs` updates from `start`.
 inline Trained train_on_xor(const TwoLayerNet& start, const Xor& d, const Config& c) {
   Trained t{start, {}, {}};
-  t.result = train(t.net, d.X, d.T, c.eta, c.max_epochs, false);
-  t.Y = forward(t.net, d.X).Y;
+  t.result = train(t.net, d.X, d.Y, c.eta, c.max_epochs, false);
+  t.Y_hat = forward(t.net, d.X).A2;
   return t;
 }
 

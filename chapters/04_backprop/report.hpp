@@ -46,7 +46,8 @@ inline void print(const GroundTruth& g, const Config& c, std::uint64_t seed) {
 inline void print(const Trained& t, const Config& c) {
   const TrainResult& r = t.result;
   std::string outputs;
-  for (arma::uword i = 0; i < t.Y.n_elem; ++i) outputs += (i ? " " : "") + course::fixed(t.Y[i], 3);
+  for (arma::uword i = 0; i < t.Y_hat.n_elem; ++i)
+    outputs += (i ? " " : "") + course::fixed(t.Y_hat[i], 3);
   std::cout << "  loss " << course::fixed(r.loss.front(), 4) << " -> "
             << course::fixed(r.final_loss, 6) << " after " << c.max_epochs << " epochs; "
             << (r.solved ? "solved after " + std::to_string(r.epochs_to_solve) + " epochs"
@@ -89,17 +90,17 @@ inline course::Series loss_series(const std::vector<double>& loss, const std::st
   return s;
 }
 
-/// \brief The output y of a trained network over the plane, with the four XOR points.
+/// \brief The output y_hat of a trained network over the plane, with the four XOR points.
 inline void plot_regions(const std::string& file, const std::string& title, const TwoLayerNet& net,
                          const Xor& d) {
-  // The background runs from the t = 0 colour (y = 0) to the t = 1 colour (y = 1).
+  // The background runs from the y = 0 colour (y_hat = 0) to the y = 1 colour (y_hat = 1).
   course::PlotOptions o{title, "x1", "x2"};
   o.width = 600;
   o.height = 540;
   course::decision_regions(
-      file, o, d.X, arma::conv_to<arma::uvec>::from(d.T.row(0)), {"t = 0", "t = 1"},
+      file, o, d.X, arma::conv_to<arma::uvec>::from(d.Y.row(0)), {"y = 0", "y = 1"},
       [&net](double x1, double x2) {
-        return forward_one(net, arma::vec{x1, x2}).y[0];
+        return forward_one(net, arma::vec{x1, x2}).y_hat[0];
       },
       false);
 }
@@ -111,7 +112,7 @@ inline void plot(const Trained& shown, const std::optional<StuckRun>& stuck, con
   const std::string width = "2-" + std::to_string(c.n_hidden) + "-1";
   plot_regions(common.out("decision_regions.png"),
                "XOR learned by a " + width + " network (seed " + std::to_string(common.seed) +
-                   "): output y over the plane",
+                   "): output y_hat over the plane",
                shown.net, d);
   std::vector<course::Series> curves{
       loss_series(shown.result.loss, "seed " + std::to_string(common.seed) +
@@ -121,7 +122,7 @@ inline void plot(const Trained& shown, const std::optional<StuckRun>& stuck, con
                                  "seed " + std::to_string(stuck->seed) + " (stuck)"));
     plot_regions(common.out("decision_regions_stuck.png"),
                  "A stuck " + width + " network (seed " + std::to_string(stuck->seed) +
-                     "): output y over the plane",
+                     "): output y_hat over the plane",
                  stuck->trained.net, d);
   }
   curves.push_back({"1/16: two outputs at 0.5",
@@ -130,7 +131,7 @@ inline void plot(const Trained& shown, const std::optional<StuckRun>& stuck, con
                     "lines dt 2",
                     {}});
   course::PlotOptions o{"Loss per epoch, " + width + " network", "epoch",
-                        "loss L (mean of 1/2 (y - t)^2)"};
+                        "loss L (mean of 1/2 (y_hat - y)^2)"};
   o.logx = true;
   o.logy = true;
   o.extra = "set xrange [1:" + std::to_string(c.max_epochs + 1) + "]";
@@ -195,7 +196,7 @@ inline nlohmann::json summary(const GroundTruth& g, const Trained& shown, const 
             {"epochs_to_solve", shown.result.epochs_to_solve},
             {"initial_loss", shown.result.loss.front()},
             {"final_loss", shown.result.final_loss},
-            {"outputs", arma::conv_to<std::vector<double>>::from(shown.Y.row(0))},
+            {"outputs", arma::conv_to<std::vector<double>>::from(shown.Y_hat.row(0))},
             {"gradient_check_max_rel_error", g.rel_error},
             {"batched_vs_per_example_max_abs_diff", g.batched_diff}}},
           {"success_rate",

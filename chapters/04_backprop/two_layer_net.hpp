@@ -36,7 +36,7 @@ inline arma::mat sigmoid(const arma::mat& Z) { return 1.0 / (1.0 + arma::exp(-Z)
 
 // [net]
 /// \brief The parameters of the network
-/// \f$ y = \sigma(W^{(2)} \sigma(W^{(1)} x + b^{(1)}) + b^{(2)}) \f$.
+/// \f$ \hat y = \sigma(W^{(2)} \sigma(W^{(1)} x + b^{(1)}) + b^{(2)}) \f$.
 ///
 /// Row j of a weight matrix holds the weights into unit j: \f$ W_{jk} \f$ connects input k to
 /// unit j (the course's convention), so a layer computes \f$ z = W a + b \f$.

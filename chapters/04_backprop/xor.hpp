@@ -19,21 +19,21 @@
 namespace backprop {
 
 // [xor_data]
-/// \brief The four XOR examples as columns: \f$ t = x_1 \oplus x_2 \f$.
+/// \brief The four XOR examples as columns: \f$ y = x_1 \oplus x_2 \f$.
 struct Xor {
   arma::mat X = {{0, 0, 1, 1},   // x1
                  {0, 1, 0, 1}};  // x2      (2 x 4)
-  arma::mat T = {{0, 1, 1, 0}};  // targets (1 x 4)
+  arma::mat Y = {{0, 1, 1, 0}};  // targets (1 x 4)
 };
 // [xor_data]
 
 // [solved]
-/// \brief XOR is solved when every output is on the right side of 0.5: \f$ y > 0.5 \f$ exactly
-/// where \f$ t = 1 \f$.
-/// \param Y (1 x 4) outputs; \param T (1 x 4) targets 0/1
-inline bool solved(const arma::mat& Y, const arma::mat& T) {
-  for (arma::uword i = 0; i < Y.n_elem; ++i)
-    if ((Y[i] > 0.5) != (T[i] > 0.5)) return false;
+/// \brief XOR is solved when every output is on the right side of 0.5: \f$ \hat y > 0.5 \f$ exactly
+/// where \f$ y = 1 \f$.
+/// \param Y_hat (1 x 4) outputs; \param Y (1 x 4) targets 0/1
+inline bool solved(const arma::mat& Y_hat, const arma::mat& Y) {
+  for (arma::uword i = 0; i < Y_hat.n_elem; ++i)
+    if ((Y_hat[i] > 0.5) != (Y[i] > 0.5)) return false;
   return true;
 }
 // [solved]
@@ -49,23 +49,23 @@ struct TrainResult {
 // [train]
 /// \brief Full-batch gradient descent: each epoch is one forward pass over all examples, one
 /// backward pass, one update of every parameter.
-/// \param X (n_in x m) examples; \param T (n_out x m) targets; \param eta learning rate
+/// \param X (n_in x m) examples; \param Y (n_out x m) targets; \param eta learning rate
 /// \param max_epochs updates at most; \param stop_when_solved stop as soon as solved() holds
-inline TrainResult train(TwoLayerNet& net, const arma::mat& X, const arma::mat& T, double eta,
+inline TrainResult train(TwoLayerNet& net, const arma::mat& X, const arma::mat& Y, double eta,
                          arma::uword max_epochs, bool stop_when_solved) {
   TrainResult r;
   for (arma::uword epoch = 0;; ++epoch) {
     const BatchCache c = forward(net, X);  // forward
-    const double L = loss(c.Y, T);         // loss
+    const double L = loss(c.A2, Y);        // loss
     r.loss.push_back(L);
     r.final_loss = L;
-    if (!r.solved && solved(c.Y, T)) {
+    if (!r.solved && solved(c.A2, Y)) {
       r.solved = true;
       r.epochs_to_solve = epoch;
       if (stop_when_solved) break;
     }
     if (epoch == max_epochs) break;
-    update(net, backward(net, X, T, c), eta);  // backward, update
+    update(net, backward(net, X, Y, c), eta);  // backward, update
   }
   return r;
 }
@@ -96,7 +96,7 @@ inline WidthStudy success_rate(arma::uword n_hidden, arma::uword runs, std::uint
     course::Rng rng(first_seed + k);
     TwoLayerNet net(2, n_hidden, 1);
     init(net, r, rng);
-    const TrainResult t = train(net, xor_data.X, xor_data.T, eta, max_epochs, true);
+    const TrainResult t = train(net, xor_data.X, xor_data.Y, eta, max_epochs, true);
     if (t.solved) {
       ++s.successes;
       s.epochs_to_solve.push_back(t.epochs_to_solve);
