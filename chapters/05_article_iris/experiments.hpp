@@ -44,7 +44,7 @@ struct IrisData {
   arma::mat X_test;     ///< (4 x 30) scaled with the same numbers
   arma::mat Y;          ///< (3 x 120) one-hot targets (fix 1)
   arma::mat Y_numbers;  ///< (1 x 120) the class numbers, what the listing passes (bug 1)
-  arma::uvec t_test;    ///< (30) test labels
+  arma::uvec y_test;    ///< (30) test labels
   course::Split split;  ///< the indices train_test_split returns
 };
 
@@ -56,10 +56,10 @@ inline IrisData prepare(const course::Dataset& iris, std::uint32_t split_seed) {
   course::StandardScaler<> scaler;
   d.X_train = scaler.fit_transform(iris.X.cols(d.split.train));  // population std, as sklearn
   d.X_test = scaler.transform(iris.X.cols(d.split.test));
-  const arma::uvec t_train = iris.labels.elem(d.split.train);
-  d.Y = course::one_hot(t_train, iris.class_names.size());
-  d.Y_numbers = arma::conv_to<arma::rowvec>::from(t_train);
-  d.t_test = iris.labels.elem(d.split.test);
+  const arma::uvec y_train = iris.labels.elem(d.split.train);
+  d.Y = course::one_hot(y_train, iris.class_names.size());
+  d.Y_numbers = arma::conv_to<arma::rowvec>::from(y_train);
+  d.y_test = iris.labels.elem(d.split.test);
   return d;
 }
 // [data]
@@ -132,7 +132,7 @@ inline StageRun run_stage(const IrisData& d, const Stage& s, const Config& c, st
   StageRun r;
   r.grad_rel = gradient_check(d, s, c.n_hidden, seed);
   ListingNet net(d.X_train.n_rows, c.n_hidden, d.Y.n_rows, seed, s.bugs, s.output);
-  auto count = [&] { return arma::accu(course::argmax_cols(net.outputs(d.X_test)) == d.t_test); };
+  auto count = [&] { return arma::accu(course::argmax_cols(net.outputs(d.X_test)) == d.y_test); };
   auto watch = [&](arma::uword) {
     r.loss.push_back(intended_loss(net.outputs(d.X_train), d.Y, s.output));
     r.test_curve.push_back(static_cast<double>(count()));

@@ -47,7 +47,7 @@ inline void print(const IrisData& d, const StageTable& t, const Config& c) {
     const StageRun& r = t.runs[k];
     const std::string test =
         r.stopped ? "stops"
-                  : std::to_string(r.test_correct) + "/" + std::to_string(d.t_test.n_elem);
+                  : std::to_string(r.test_correct) + "/" + std::to_string(d.y_test.n_elem);
     const std::string last = r.stopped ? r.error
                                        : course::fixed(r.hidden_mean.front(), 3) + " -> " +
                                              course::fixed(r.hidden_mean.back(), 3);
