@@ -75,9 +75,8 @@ inline Gradients backward_one(const TwoLayerNet& net, const arma::vec& x, const 
   // Output layer. In the forward pass: y_hat_j = sigma(z2_j), z2_j = sum_k W2_jk a1_k + b2_j.
   arma::vec delta2(net.n_out());  // delta2_j = dL/dz2_j
   for (arma::uword j = 0; j < net.n_out(); ++j) {
-    const double dL_dy_hat = c.y_hat[j] - y[j];  // L = 1/2 sum_j (y_hat_j - y_j)^2
-    const double dy_hat_dz =
-        c.y_hat[j] * (1.0 - c.y_hat[j]);  // sigma'(z2_j) = y_hat_j (1 - y_hat_j)
+    const double dL_dy_hat = c.y_hat[j] - y[j];                // L = 1/2 sum_j (y_hat_j - y_j)^2
+    const double dy_hat_dz = c.y_hat[j] * (1.0 - c.y_hat[j]);  // sigma'(z2_j)
     delta2[j] = dL_dy_hat * dy_hat_dz;
     for (arma::uword k = 0; k < net.n_hidden(); ++k)
       g.dW2(j, k) = delta2[j] * c.a1[k];  // dz2_j/dW2_jk = a1_k
