@@ -1,16 +1,37 @@
-# Build the book: run Doxygen (warnings are errors), then copy MathJax 2 (Debian's
-# libjs-mathjax) into the output so formulas render offline and the folder can be moved.
+# Build one book: run Doxygen (warnings are errors), then copy MathJax 2 (Debian's libjs-mathjax)
+# into the output so formulas render offline and the folder can be moved.
+#   -DOUT=<folder with the Doxyfile; the HTML goes to OUT/html> -DBOOK=en|zh-CN -DSRC=<repository>
+# The Chinese book's pages are chosen here, at build time, so a twin added since the last configure
+# is in it: each page's .zh-CN.md twin where there is one, else the English page.
 if(NOT EXISTS "${MATHJAX}/MathJax.js")
   message(FATAL_ERROR "${MATHJAX}/MathJax.js not found: install Debian package libjs-mathjax (./course setup)")
 endif()
+set(doxyfile "${OUT}/Doxyfile")
+if(BOOK STREQUAL "zh-CN")
+  file(GLOB pages "${SRC}/docs/*.md" "${SRC}/chapters/*/*.md")
+  set(input "${SRC}/chapters ${SRC}/common")
+  foreach(page IN LISTS pages)
+    if(page MATCHES "\\.zh-CN\\.md$")
+      continue()
+    endif()
+    string(REGEX REPLACE "\\.md$" ".zh-CN.md" twin "${page}")
+    if(EXISTS "${twin}")
+      set(page "${twin}")
+    endif()
+    string(APPEND input " \"${page}\"")
+  endforeach()
+  file(READ "${OUT}/Doxyfile.zh-CN" settings)
+  set(doxyfile "${OUT}/Doxyfile.zh-CN.pages")
+  file(WRITE "${doxyfile}" "${settings}\nINPUT = ${input}\n")
+endif()
 file(REMOVE_RECURSE "${OUT}/html")
-execute_process(COMMAND "${DOXYGEN}" "${OUT}/Doxyfile" RESULT_VARIABLE rc
+execute_process(COMMAND "${DOXYGEN}" "${doxyfile}" RESULT_VARIABLE rc
                 OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT err STREQUAL "")
-  message(FATAL_ERROR "Doxygen failed (exit ${rc}); every warning is an error:\n${err}")
+  message(FATAL_ERROR "Doxygen (${BOOK} book) failed (exit ${rc}); every warning is an error:\n${err}")
 endif()
 foreach(part MathJax.js config extensions jax/element jax/input/TeX jax/output/SVG)
   get_filename_component(parent "${OUT}/html/mathjax/${part}" DIRECTORY)
   file(COPY "${MATHJAX}/${part}" DESTINATION "${parent}" FOLLOW_SYMLINK_CHAIN)
 endforeach()
-message(STATUS "The book: ${OUT}/html/index.html")
+message(STATUS "The ${BOOK} book: ${OUT}/html/index.html")

@@ -27,6 +27,14 @@
 //                                       Doxygen "\snippet FILE TAG" line into marker + block)
 //
 // Without FILES it reads every chapters/*/README*.md, chapters/*/*.md and docs/*.md under ROOT.
+//
+// The Chinese edition: a page X.md may have a twin X.zh-CN.md beside it. `check` also keeps the
+// two editions in step: the same headings, level by level, in the same order (the sections);
+// the same listings (snippet markers, in order); the same figures (image paths, in order); the
+// same run-derived numbers (each number marker with the number shown before it, in order); the
+// same program output blocks; and each page links to its twin ([中文](X.zh-CN.md) and
+// [English](X.md)). Prose and captions are free. A page without a twin is allowed and listed
+// ("not yet translated: ..."), so how far the translation has got is visible.
 // What it leaves out on purpose: it does not run anything; the summaries are made by
 // `./course figures NN`.
 #include <algorithm>
@@ -290,6 +298,110 @@ void numbers(const fs::path& root, const fs::path& file, Problems& problems) {
   }
 }
 
+/// One thing both editions must show alike, where it stands in its page.
+struct Mark {
+  std::string key;   // what must be equal: "level 2", "chapters/06_mlp/dense.hpp dense_forward",
+                     // "figures/x.png", "0.062 <!-- full: loss[1] -->", an output block's lines
+  std::string what;  // how a report names it
+  std::size_t line;
+};
+
+/// What a page must share with its twin, kind by kind.
+struct Skeleton {
+  std::vector<Mark> sections, listings, figures, numbers, outputs;
+};
+
+Skeleton skeleton(const fs::path& file) {
+  std::vector<std::string> lines = split_lines(read_text(file));
+  for (auto& l : lines) l = ascii_minus(l);
+  const std::regex heading("^(#{1,6})\\s");
+  const std::regex image("!\\[[^\\]]*\\]\\(([^)\\s]+)");
+  Skeleton k;
+  bool in_code = false;
+  std::smatch m;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (!in_code && std::regex_match(l, m, kOutputMarker)) {
+      std::string block = m[1].str() + ":";
+      std::size_t n = 0;
+      for (std::size_t j = i + 2; j < lines.size() && lines[j].rfind("```", 0) != 0; ++j, ++n)
+        block += "\n" + lines[j];
+      k.outputs.push_back({block, "a " + m[1].str() + " run's output of " + std::to_string(n) +
+                                      " lines", i + 1});
+    }
+    if (l.rfind("```", 0) == 0) in_code = !in_code;
+    if (in_code) continue;
+    if (std::regex_search(l, m, heading)) {  // sections match by level, not by their words
+      const std::string level = "level " + std::to_string(m[1].length());
+      k.sections.push_back({level, "a " + level + " heading (" + l + ")", i + 1});
+    }
+    if (std::regex_match(l, m, kSnippetMarker)) {
+      const std::string listing = m[1].str() + " " + m[2].str();
+      k.listings.push_back({listing, "listing " + listing, i + 1});
+    }
+    for (auto it = std::sregex_iterator(l.begin(), l.end(), image); it != std::sregex_iterator();
+         ++it)
+      k.figures.push_back({(*it)[1].str(), (*it)[1].str(), i + 1});
+    for (auto it = std::sregex_iterator(l.begin(), l.end(), kNumberMarker);
+         it != std::sregex_iterator(); ++it) {
+      const std::smatch& n = *it;
+      const std::string number = n[1].str() + "<!-- " + n[3].str() +
+                                 (n[4].length() ? " " + n[4].str() : "") + ": " + n[5].str() +
+                                 " -->";
+      k.numbers.push_back({number, number, i + 1});
+    }
+  }
+  return k;
+}
+
+/// The first place where the twin's marks of one kind differ from the English page's.
+void same_marks(const fs::path& en, const fs::path& zh, const std::string& kind,
+                const std::vector<Mark>& a, const std::vector<Mark>& b, Problems& problems) {
+  for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    if (i < a.size() && i < b.size() && a[i].key == b[i].key) continue;
+    const std::string where = en.filename().string() + ":";
+    if (i >= b.size())
+      problems.add(zh, b.empty() ? 1 : b.back().line,
+                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is missing here; " +
+                       where + std::to_string(a[i].line) + " has " + a[i].what);
+    else if (i >= a.size())
+      problems.add(zh, b[i].line,
+                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is " + b[i].what +
+                       ", which " + en.filename().string() + " does not have");
+    else
+      problems.add(zh, b[i].line,
+                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is " + b[i].what +
+                       " but " + where + std::to_string(a[i].line) + " has " + a[i].what);
+    return;
+  }
+}
+
+/// The Chinese twin zh of the English page en shows the same skeleton, and each links to the other.
+void editions_in_step(const fs::path& en, const fs::path& zh, Problems& problems) {
+  const Skeleton a = skeleton(en), b = skeleton(zh);
+  same_marks(en, zh, "section", a.sections, b.sections, problems);
+  same_marks(en, zh, "listing", a.listings, b.listings, problems);
+  same_marks(en, zh, "figure", a.figures, b.figures, problems);
+  same_marks(en, zh, "number", a.numbers, b.numbers, problems);
+  same_marks(en, zh, "output block", a.outputs, b.outputs, problems);
+  if (read_text(en).find("](" + zh.filename().string() + ")") == std::string::npos)
+    problems.add(en, 1, "no link to its Chinese edition ([中文](" + zh.filename().string() + "))");
+  if (read_text(zh).find("](" + en.filename().string() + ")") == std::string::npos)
+    problems.add(zh, 1, "no link to its English edition ([English](" + en.filename().string() + "))");
+}
+
+bool is_chinese(const fs::path& p) {
+  const std::string s = p.filename().string();
+  return s.size() > 9 && s.compare(s.size() - 9, 9, ".zh-CN.md") == 0;
+}
+
+/// X.md <-> X.zh-CN.md
+fs::path twin_of(const fs::path& p) {
+  const std::string s = p.filename().string();
+  return p.parent_path() / (is_chinese(p) ? s.substr(0, s.size() - 9) + ".md"
+                                          : s.substr(0, s.size() - 3) + ".zh-CN.md");
+}
+
 std::vector<fs::path> lessons(const fs::path& root) {
   std::vector<fs::path> files;
   for (const auto& d : fs::directory_iterator(root / "chapters")) {
@@ -317,14 +429,33 @@ int main(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) files.emplace_back(argv[i]);
     if (files.empty()) files = lessons(root);
     Problems problems;
+    std::vector<std::string> untranslated;
+    std::size_t twins = 0;
     for (const auto& f : files) {
       listings(root, f, write, problems);
       numbers(root, f, problems);
+      if (write) continue;
+      const fs::path other = twin_of(f);
+      const bool listed = std::find(files.begin(), files.end(), other) != files.end();
+      if (!fs::exists(other)) {
+        if (is_chinese(f)) problems.add(f, 1, "a Chinese page without its English page " + other.string());
+        else untranslated.push_back(fs::relative(f, root).string());
+      } else if (!is_chinese(f) || !listed) {  // each pair once
+        editions_in_step(is_chinese(f) ? other : f, is_chinese(f) ? f : other, problems);
+        ++twins;
+      }
     }
     for (const auto& p : problems.list) std::cerr << "lesson_tool: " << p << "\n";
+    if (!untranslated.empty()) {
+      std::cout << "lesson_tool: not yet translated (" << untranslated.size() << "):";
+      for (const auto& u : untranslated) std::cout << " " << u;
+      std::cout << "\n";
+    }
     if (!problems.list.empty()) return 1;
     std::cout << "lesson_tool: " << files.size() << " pages: every listing equals its source and"
-              << " every run-derived number its summary\n";
+              << " every run-derived number its summary";
+    if (!write) std::cout << "; " << twins << " pages and their Chinese editions in step";
+    std::cout << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "lesson_tool: error: " << e.what() << "\n";
