@@ -9,6 +9,9 @@
 # books give a page the same label, hence the same file name, so in the book such a link becomes
 # a link to the same file in the other book: build/<preset>/docs/html/LABEL.html and
 # build/<preset>/docs/zh-CN/html/LABEL.html (the main page is index.html in both).
+# Doxygen's Markdown ends **bold** and *italic* only before a space or ASCII punctuation, so in
+# Chinese text (no spaces) they would show as stars; in the .zh-CN.md pages the filter writes
+# them as <b> and <em>, which a code host's CommonMark reads from the plain stars anyway.
 use strict;
 use warnings;
 
@@ -29,6 +32,8 @@ my ($twin, $other_book);
 if ($base =~ /^(.*)\.zh-CN\.md$/) { ($twin, $other_book) = ("$1.md", '../../html'); }
 else { ($twin = $base) =~ s/\.md$/.zh-CN.md/; $other_book = '../zh-CN/html'; }
 
+my $chinese = $base =~ /\.zh-CN\.md$/;
+
 my ($fence, $display, $labelled) = (0, 0, 0);
 for my $line (@text) {
   if ($line =~ /^\s*(```|~~~)/) { $fence = !$fence; print $line; next; }
@@ -45,6 +50,18 @@ for my $line (@text) {
   if ($display) { print $line; next; }
   # Inline: split off `code spans`, convert $...$ in the rest.
   my @parts = split /(`[^`]*`)/, $line;
+  if ($chinese) {  # emphasis, outside code spans and $math$
+    for my $p (@parts) {
+      next if $p =~ /^`/;
+      my @bits = split /((?<!\\)\$[^\$]+\$)/, $p;
+      for (@bits) {
+        next if /^\$/;
+        s{\*\*([^*\n]+?)\*\*}{<b>$1</b>}g;
+        s{(?<![*\w])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![*\w])}{<em>$1</em>}g;
+      }
+      $p = join('', @bits);
+    }
+  }
   for my $p (@parts) {
     next if $p =~ /^`/;
     $p =~ s{\[([^\]]+)\]\(\Q$twin\E\)}{<a href="$other_book/$html">$1</a>}g if $html;
