@@ -326,8 +326,8 @@ Skeleton skeleton(const fs::path& file) {
       std::size_t n = 0;
       for (std::size_t j = i + 2; j < lines.size() && lines[j].rfind("```", 0) != 0; ++j, ++n)
         block += "\n" + lines[j];
-      k.outputs.push_back({block, "a " + m[1].str() + " run's output of " + std::to_string(n) +
-                                      " lines", i + 1});
+      k.outputs.push_back(
+          {block, "a " + m[1].str() + " run's output of " + std::to_string(n) + " lines", i + 1});
     }
     if (l.rfind("```", 0) == 0) in_code = !in_code;
     if (in_code) continue;
@@ -362,16 +362,18 @@ void same_marks(const fs::path& en, const fs::path& zh, const std::string& kind,
     const std::string where = en.filename().string() + ":";
     if (i >= b.size())
       problems.add(zh, b.empty() ? 1 : b.back().line,
-                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is missing here; " +
-                       where + std::to_string(a[i].line) + " has " + a[i].what);
+                   "the editions differ: " + kind + " " + std::to_string(i + 1) +
+                       " is missing here; " + where + std::to_string(a[i].line) + " has " +
+                       a[i].what);
     else if (i >= a.size())
       problems.add(zh, b[i].line,
-                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is " + b[i].what +
-                       ", which " + en.filename().string() + " does not have");
+                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is " +
+                       b[i].what + ", which " + en.filename().string() + " does not have");
     else
       problems.add(zh, b[i].line,
-                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is " + b[i].what +
-                       " but " + where + std::to_string(a[i].line) + " has " + a[i].what);
+                   "the editions differ: " + kind + " " + std::to_string(i + 1) + " is " +
+                       b[i].what + " but " + where + std::to_string(a[i].line) + " has " +
+                       a[i].what);
     return;
   }
 }
@@ -387,7 +389,8 @@ void editions_in_step(const fs::path& en, const fs::path& zh, Problems& problems
   if (read_text(en).find("](" + zh.filename().string() + ")") == std::string::npos)
     problems.add(en, 1, "no link to its Chinese edition ([中文](" + zh.filename().string() + "))");
   if (read_text(zh).find("](" + en.filename().string() + ")") == std::string::npos)
-    problems.add(zh, 1, "no link to its English edition ([English](" + en.filename().string() + "))");
+    problems.add(zh, 1,
+                 "no link to its English edition ([English](" + en.filename().string() + "))");
 }
 
 bool is_chinese(const fs::path& p) {
@@ -438,8 +441,10 @@ int main(int argc, char** argv) {
       const fs::path other = twin_of(f);
       const bool listed = std::find(files.begin(), files.end(), other) != files.end();
       if (!fs::exists(other)) {
-        if (is_chinese(f)) problems.add(f, 1, "a Chinese page without its English page " + other.string());
-        else untranslated.push_back(fs::relative(f, root).string());
+        if (is_chinese(f))
+          problems.add(f, 1, "a Chinese page without its English page " + other.string());
+        else
+          untranslated.push_back(fs::relative(f, root).string());
       } else if (!is_chinese(f) || !listed) {  // each pair once
         editions_in_step(is_chinese(f) ? other : f, is_chinese(f) ? f : other, problems);
         ++twins;
