@@ -331,8 +331,11 @@ Skeleton skeleton(const fs::path& file) {
     }
     if (l.rfind("```", 0) == 0) in_code = !in_code;
     if (in_code) continue;
-    if (std::regex_search(l, m, heading)) {  // sections match by level, not by their words
-      const std::string level = "level " + std::to_string(m[1].length());
+    if (std::regex_search(l, m, heading)) {  // sections match by level, not by their words,
+      std::string level = "level " + std::to_string(m[1].length());
+      std::smatch label;  // and by their page label: the books' links need the same file names
+      const std::regex page_label("\\{#(\\w+)\\}\\s*$");
+      if (std::regex_search(l, label, page_label)) level += " labelled " + label[1].str();
       k.sections.push_back({level, "a " + level + " heading (" + l + ")", i + 1});
     }
     if (std::regex_match(l, m, kSnippetMarker)) {
@@ -443,6 +446,9 @@ int main(int argc, char** argv) {
       if (!fs::exists(other)) {
         if (is_chinese(f))
           problems.add(f, 1, "a Chinese page without its English page " + other.string());
+        else if (read_text(f).find("](" + other.filename().string() + ")") != std::string::npos)
+          problems.add(f, 1,
+                       "links to its Chinese edition, which does not exist: " + other.string());
         else
           untranslated.push_back(fs::relative(f, root).string());
       } else if (!is_chinese(f) || !listed) {  // each pair once
