@@ -37,6 +37,7 @@ using mlp::Sequential;
 struct Config {
   arma::uword probe_images = 1000, probe_seeds = 1;                   ///< the gradient probe
   arma::uword race_epochs = 3, race_train = 5000, race_hidden = 100;  ///< the optimizer race
+  arma::uword race_seeds = 2, seeds_train = 1000;  ///< the race repeated over seeds (smaller)
   double eta_sgd = 0.1, eta_momentum = 0.1, mu = 0.9, eta_rmsprop = 0.001, eta_adam = 0.001;
   std::vector<arma::uword> hidden = {256, 128};  ///< the deeper net's hidden sizes
   arma::uword epochs = 2, n_train = 10000;       ///< the deeper net's epochs and images
@@ -51,7 +52,7 @@ struct Data {
 };
 
 inline Data load_mnist(const Config& c, const course::CommonOptions& common) {
-  const arma::uword n_load = std::max({c.probe_images, c.race_train, c.n_train});
+  const arma::uword n_load = std::max({c.probe_images, c.race_train, c.seeds_train, c.n_train});
   Data d{course::load_images("mnist", "train", common.data_dir, n_load),
          course::load_images("mnist", "test", common.data_dir),
          {},
@@ -195,13 +196,13 @@ inline std::unique_ptr<mlp::Optimizer<float>> make_optimizer(
   return std::make_unique<mlp::Adam<float>>(params, eta);
 }
 
-/// 784-race_hidden-10 ReLU + softmax, He init, on the first race_train images: every optimizer
-/// from the same initial weights, with the same batch order.
-inline Race optimizer_race(const Data& d, const Config& c, std::uint64_t seed) {
+/// 784-race_hidden-10 ReLU + softmax, He init, on the first n_train images: every optimizer
+/// from the same initial weights, with the same batch order (both fixed by `seed`).
+inline Race race_once(const Data& d, const Config& c, std::uint64_t seed, arma::uword n_train) {
   course::Timer timer;
-  Race race{{784, c.race_hidden, 10}, c.race_train, c.race_epochs, c.batch_size, c.mu, 0, {}};
-  const Mat X_race = d.train.X.head_cols(c.race_train);
-  const Mat Y_race = d.Y.head_cols(c.race_train);
+  Race race{{784, c.race_hidden, 10}, n_train, c.race_epochs, c.batch_size, c.mu, 0, {}};
+  const Mat X_race = d.train.X.head_cols(n_train);
+  const Mat Y_race = d.Y.head_cols(n_train);
   const std::vector<std::pair<std::string, double>> entrants = {{"SGD", c.eta_sgd},
                                                                 {"momentum", c.eta_momentum},
                                                                 {"Nesterov", c.eta_momentum},
@@ -225,6 +226,32 @@ inline Race optimizer_race(const Data& d, const Config& c, std::uint64_t seed) {
   }
   race.seconds = timer.seconds();
   return race;
+}
+
+/// Experiment 2: the race on the first race_train images, from the run's seed.
+inline Race optimizer_race(const Data& d, const Config& c, std::uint64_t seed) {
+  return race_once(d, c, seed, c.race_train);
+}
+
+/// Experiment 2b: one race is one draw of the initial weights and the batch order. The same race
+/// on the first seeds_train images, from seeds seed, seed + 1, ...: how much of the ranking is
+/// the seed's?
+struct RaceOverSeeds {
+  std::vector<std::uint64_t> seeds;
+  arma::uword train_size = 0, epochs = 0;
+  std::vector<Race> races;  // one per seed
+  double seconds = 0;
+};
+
+inline RaceOverSeeds race_over_seeds(const Data& d, const Config& c, std::uint64_t seed) {
+  course::Timer timer;
+  RaceOverSeeds s{{}, c.seeds_train, c.race_epochs, {}, 0};
+  for (arma::uword k = 0; k < c.race_seeds; ++k) {
+    s.seeds.push_back(seed + k);
+    s.races.push_back(race_once(d, c, seed + k, c.seeds_train));
+  }
+  s.seconds = timer.seconds();
+  return s;
 }
 
 /// Experiment 3: a deeper ReLU network, He init, Adam, under three learning-rate schedules.

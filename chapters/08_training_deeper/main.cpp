@@ -3,7 +3,8 @@
 //     network at initialization, for sigmoid with Nielsen's initializations, tanh + Glorot and
 //     ReLU + He (vanishing_gradients);
 //  2. an optimizer race: 784-100-10 ReLU + softmax, same start, SGD / momentum / Nesterov /
-//     RMSProp / Adam, mean training loss per epoch (optimizer_race);
+//     RMSProp / Adam, mean training loss per epoch (optimizer_race); then the same race on fewer
+//     images from several seeds, for error bars on the ranking (race_over_seeds);
 //  3. a deeper net: 784-256-128-10 ReLU, He init, Adam with a constant, step and cosine learning
 //     rate, test accuracy per epoch; the cosine run is the chapter's headline (deeper_net).
 // Each experiment prints its result; then the plots (PNG + CSV) and summary.json.
@@ -31,6 +32,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   chapter.knob("--race-train-size", c.race_train, "training images in the race", 60000)
       ->check(CLI::Range(1, 60000));
+  chapter.knob("--race-seeds", c.race_seeds, "seeds of the race repeated over seeds", 5)
+      ->check(CLI::Range(0, 100));
+  chapter
+      .knob("--race-seeds-train-size", c.seeds_train, "training images in each race over seeds",
+            10000)
+      ->check(CLI::Range(1, 60000));
   chapter.option("--race-hidden", c.race_hidden, "hidden units of the race's network")
       ->check(CLI::Range(1, 100000));
   chapter.option("--eta-sgd", c.eta_sgd, "race: SGD learning rate")->check(course::positive());
@@ -57,6 +64,8 @@ int main(int argc, char** argv) {
     print(probe);
     const Race race = optimizer_race(d, c, common.seed);
     print(race);
+    const RaceOverSeeds over_seeds = race_over_seeds(d, c, common.seed);
+    print(over_seeds);
     const Deeper deeper = deeper_net(d, c, common.seed);
     print(deeper);
     if (!common.no_plots) {
@@ -64,6 +73,6 @@ int main(int argc, char** argv) {
       plot(race, common);
       plot(deeper, c, common);
     }
-    return summary(probe, race, deeper, c);
+    return summary(probe, race, over_seeds, deeper, c);
   });
 }

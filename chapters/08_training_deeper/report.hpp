@@ -11,6 +11,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/08_training_deeper/experiments.hpp"
@@ -51,6 +52,61 @@ inline void print(const Race& race) {
     for (double L : r.losses) std::cout << " " << course::fixed(L, 4);
     std::cout << "; test accuracy " << course::percent(r.test_accuracy) << "\n";
   }
+}
+
+/// One optimizer's numbers across the seeds of a RaceOverSeeds: final training loss, test
+/// accuracy, and on how many seeds its final loss was the lowest of the five.
+struct AcrossSeeds {
+  std::vector<double> final_loss, test_accuracy;
+  int lowest = 0;
+};
+
+inline AcrossSeeds across_seeds(const RaceOverSeeds& s, std::size_t racer) {
+  AcrossSeeds a;
+  for (const Race& race : s.races) {
+    const Racer& r = race.racers[racer];
+    a.final_loss.push_back(r.losses.back());
+    a.test_accuracy.push_back(r.test_accuracy);
+    bool lowest = true;
+    for (const Racer& other : race.racers)
+      lowest = lowest && other.losses.back() >= r.losses.back();
+    a.lowest += lowest;
+  }
+  return a;
+}
+
+/// Seed by seed, racer a minus racer b (the same seed gives both the same start).
+inline std::pair<std::vector<double>, std::vector<double>> paired_difference(const RaceOverSeeds& s,
+                                                                             std::size_t a,
+                                                                             std::size_t b) {
+  std::vector<double> loss, accuracy;
+  for (const Race& race : s.races) {
+    loss.push_back(race.racers[a].losses.back() - race.racers[b].losses.back());
+    accuracy.push_back(race.racers[a].test_accuracy - race.racers[b].test_accuracy);
+  }
+  return {loss, accuracy};
+}
+
+inline std::string mean_sd(const std::vector<double>& v, int decimals, double scale = 1) {
+  const course::MeanSd m = course::mean_sd(v);
+  return course::fixed(scale * m.mean, decimals) + " +- " + course::fixed(scale * m.sd, decimals);
+}
+
+inline void print(const RaceOverSeeds& s) {
+  if (s.races.empty()) return;
+  std::cout << "\n2b. The race over seeds: the same race on " << s.train_size << " images, "
+            << s.epochs << " epochs, from seeds " << s.seeds.front() << "-" << s.seeds.back()
+            << " (mean +- sd over " << s.seeds.size() << " seeds)\n";
+  for (std::size_t i = 0; i < s.races.front().racers.size(); ++i) {
+    const AcrossSeeds a = across_seeds(s, i);
+    std::cout << "   " << std::left << std::setw(9) << s.races.front().racers[i].name << std::right
+              << " final training loss " << mean_sd(a.final_loss, 4) << "; test accuracy "
+              << mean_sd(a.test_accuracy, 2, 100) << "%; lowest loss on " << a.lowest << " of "
+              << s.seeds.size() << " seeds\n";
+  }
+  const auto [loss, accuracy] = paired_difference(s, 1, 2);
+  std::cout << "   momentum - Nesterov, seed by seed: final training loss " << mean_sd(loss, 4)
+            << ", test accuracy " << mean_sd(accuracy, 2, 100) << " points\n";
 }
 
 inline void print(const Deeper& deeper) {
@@ -150,6 +206,32 @@ inline nlohmann::json summary(const Race& race) {
           {"optimizers", optimizers}};
 }
 
+inline nlohmann::json summary(const RaceOverSeeds& s) {
+  nlohmann::json optimizers = nlohmann::json::object();
+  for (std::size_t i = 0; !s.races.empty() && i < s.races.front().racers.size(); ++i) {
+    const AcrossSeeds a = across_seeds(s, i);
+    const course::MeanSd loss = course::mean_sd(a.final_loss);
+    const course::MeanSd acc = course::mean_sd(a.test_accuracy);
+    optimizers[s.races.front().racers[i].name] = {
+        {"final_loss", a.final_loss},         {"final_loss_mean", loss.mean},
+        {"final_loss_sd", loss.sd},           {"test_accuracy", a.test_accuracy},
+        {"test_accuracy_mean", acc.mean},     {"test_accuracy_sd", acc.sd},
+        {"lowest_final_loss_seeds", a.lowest}};
+  }
+  nlohmann::json result = {{"seeds", s.seeds},
+                           {"train_size", s.train_size},
+                           {"epochs", s.epochs},
+                           {"optimizers", optimizers}};
+  if (!s.races.empty()) {
+    const auto [loss, accuracy] = paired_difference(s, 1, 2);
+    const course::MeanSd l = course::mean_sd(loss), a = course::mean_sd(accuracy);
+    result["momentum_minus_nesterov"] = {
+        {"final_loss", loss},        {"final_loss_mean", l.mean},    {"final_loss_sd", l.sd},
+        {"test_accuracy", accuracy}, {"test_accuracy_mean", a.mean}, {"test_accuracy_sd", a.sd}};
+  }
+  return result;
+}
+
 inline nlohmann::json summary(const Deeper& deeper, const Config& c) {
   nlohmann::json s = {{"sizes", deeper.sizes},
                       {"parameters", deeper.n_params},
@@ -168,7 +250,8 @@ inline nlohmann::json summary(const Deeper& deeper, const Config& c) {
 }
 
 /// The chapter's summary.json fields (the scaffold adds chapter, seed, full and the total time).
-inline nlohmann::json summary(const GradientProbe& p, const Race& race, const Deeper& deeper,
+inline nlohmann::json summary(const GradientProbe& p, const Race& race,
+                              const RaceOverSeeds& over_seeds, const Deeper& deeper,
                               const Config& c) {
   const auto& sn = p.curve("sigmoid_nielsen").mean;
   const auto& rh = p.curve("relu_he").mean;
@@ -182,9 +265,11 @@ inline nlohmann::json summary(const GradientProbe& p, const Race& race, const De
   return {{"headline", headline},
           {"gradient_probe", summary(p)},
           {"optimizer_race", summary(race)},
+          {"race_over_seeds", summary(over_seeds)},
           {"deeper", summary(deeper, c)},
           {"timing_seconds",
            {{"race", race.seconds},
+            {"race_over_seeds", over_seeds.seconds},
             {"deeper_epochs", deeper.epoch_seconds},
             {"deeper_median_epoch", course::median(deeper.epoch_seconds)}}}};
 }
