@@ -10,6 +10,7 @@
 
 #include "chapters/16_transformer/adamw.hpp"
 #include "chapters/16_transformer/attention.hpp"
+#include "chapters/16_transformer/checkpoint.hpp"
 #include "chapters/16_transformer/block.hpp"
 #include "chapters/16_transformer/gpt.hpp"
 #include "chapters/16_transformer/token_loss.hpp"
@@ -221,4 +222,116 @@ BOOST_AUTO_TEST_CASE(tied_embedding_gradient_is_the_sum_of_both_uses) {
   BOOST_TEST(arma::norm(input.col(2)) > 1e-6);
   BOOST_TEST(arma::norm(input.col(3)) > 1e-6);
   // (whole_model_gradient_check proves that the sum is the gradient of the loss.)
+}
+
+// ---- 2. AdamW, the schedule, clipping: hand-computed values (they appear in the lesson) -------
+
+BOOST_AUTO_TEST_CASE(one_adamw_step_by_hand) {
+  // theta = [1, -2] as a 1 x 2 matrix (decayed) and as a 2 x 1 bias (not decayed),
+  // g = [0.5, 0.1], eta 0.1, lambda 0.1, beta1 0.9, beta2 0.95, eps 1e-8.
+  // Decay: theta *= 1 - 0.1 * 0.1 = 0.99 -> [0.99, -1.98]. At t = 1 the bias-corrected moments
+  // are m_hat = g and v_hat = g^2, so Adam's step is eta g / (|g| + eps) = 0.1 sign(g) (less
+  // 2e-9 and 1e-8): [0.89, -2.08] for the matrix, [0.9, -2.1] for the bias.
+  arma::mat W = {{1.0, -2.0}}, dW = {{0.5, 0.1}};
+  arma::mat b = {1.0, -2.0}, db = {0.5, 0.1};
+  b = b.t();
+  db = db.t();
+  AdamW<double> opt({{"w", &W, &dW, false}, {"b", &b, &db, true}}, 0.1, 0.1, 0.9, 0.95, 1e-8);
+  opt.step();
+  BOOST_TEST(W(0, 0) == 0.99 - 0.1 * 0.5 / (0.5 + 1e-8), tt::tolerance(1e-15));
+  BOOST_TEST(W(0, 0) == 0.89, tt::tolerance(1e-8));
+  BOOST_TEST(W(0, 1) == -2.08, tt::tolerance(1e-8));
+  BOOST_TEST(b(0) == 0.9, tt::tolerance(1e-8));
+  BOOST_TEST(b(1) == -2.1, tt::tolerance(1e-8));
+}
+
+BOOST_AUTO_TEST_CASE(warmup_then_cosine_at_five_points) {
+  const WarmupCosine s{1e-3, 1e-4, 10, 110};
+  BOOST_TEST(s.eta_at(0) == 1e-4, tt::tolerance(1e-12));   // (0 + 1) / 10 of the peak
+  BOOST_TEST(s.eta_at(4) == 5e-4, tt::tolerance(1e-12));   // (4 + 1) / 10
+  BOOST_TEST(s.eta_at(10) == 1e-3, tt::tolerance(1e-12));  // the peak, cos 0 = 1
+  BOOST_TEST(s.eta_at(60) == 5.5e-4, tt::tolerance(1e-12));  // halfway: (max + min) / 2
+  BOOST_TEST(s.eta_at(110) == 1e-4, tt::tolerance(1e-12));   // the floor, and after it
+  BOOST_TEST(s.eta_at(500) == 1e-4, tt::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(clipping_a_gradient_of_norm_five) {
+  arma::mat A(1, 1, arma::fill::ones), dA(1, 1, arma::fill::value(3.0));
+  arma::mat B = {{1.0, 1.0}}, dB = {{4.0, 0.0}};
+  std::vector<mlp::Param<double>> params = {{"a", &A, &dA, false}, {"b", &B, &dB, false}};
+  BOOST_TEST(clip_gradients(params, 10.0) == 5.0);  // below the bound: unchanged
+  BOOST_TEST(dA(0) == 3.0);
+  BOOST_TEST(clip_gradients(params, 1.0) == 5.0);  // norm sqrt(9 + 16) = 5 -> scaled by 1/5
+  BOOST_TEST(dA(0) == 0.6, tt::tolerance(1e-15));
+  BOOST_TEST(dB(0) == 0.8, tt::tolerance(1e-15));
+  BOOST_TEST(dB(1) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(adamw_decays_matrices_not_biases_or_norm_gains) {
+  course::Rng rng(11);
+  Gpt<double> model(tiny(), rng);
+  for (auto& p : model.params()) {
+    const bool matrix = p.name.find("weight") != std::string::npos &&
+                        p.name.find("ln_") == std::string::npos;
+    BOOST_TEST(decays(p) == matrix, p.name);
+  }
+}
+
+// ---- 4. one step against PyTorch ----------------------------------------------------------
+
+namespace {
+
+/// Largest |ours - theirs| over a tensor, relative to the tensor's largest |theirs|.
+double max_rel_diff(const float* ours, const safetensors::Tensor& theirs, const std::string& what,
+                    std::uint64_t skip_from = 0, std::uint64_t skip_to = 0) {
+  double diff = 0, scale = 0;
+  for (std::uint64_t i = 0; i < theirs.element_count(); ++i) {
+    const double t = safetensors::element<double>(theirs, i);
+    scale = std::max(scale, std::abs(t));
+    if (i >= skip_from && i < skip_to) continue;
+    diff = std::max(diff, std::abs(double(ours[i]) - t));
+  }
+  BOOST_TEST_MESSAGE(what << ": max |diff| " << diff << " of max |value| " << scale);
+  return diff / std::max(scale, 1e-30);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(one_training_step_equals_pytorch) {
+  // tests/fixtures/ch16_pytorch: made once by make_fixture.py (PyTorch, float64, stored as
+  // float32). We compute in float32: each number carries a relative rounding error near 6e-8,
+  // grown by sums over up to 4d = 32 terms and by the chain through 2 blocks. Measured: at most
+  // 6.6e-7 of a tensor's largest value (grad.h.0.attn.c_attn.weight). The bar, 1e-5 of each
+  // tensor's largest value, is about a hundred float32 roundings: a wrong index or a missing
+  // term is off by 1e-2 or more, a different summation order by 1e-7.
+  const safetensors::File f = safetensors::load_safetensors(kFixtures + "/ch16_pytorch/gpt_step.safetensors");
+  course::Rng rng(0);
+  Gpt<float> model({16, 8, 8, 2, 2}, rng);
+  load_gpt2_tensors(model, f.tensors, "fixture");
+  arma::umat ids(8, 2);
+  arma::uvec targets(16);
+  for (arma::uword i = 0; i < 16; ++i) {  // x, y: [B, T] row-major, element b*T + t
+    ids(i % 8, i / 8) = arma::uword(safetensors::element<double>(f.tensors.at("x"), i));
+    targets[i] = arma::uword(safetensors::element<double>(f.tensors.at("y"), i));
+  }
+  TokenCrossEntropy<float> loss_fn;
+  const arma::fmat& Z = model.forward(ids);  // (V x B*T): its memory is PyTorch's [B, T, V]
+  const float L = loss_fn.forward(Z, targets);
+  BOOST_TEST(max_rel_diff(Z.memptr(), f.tensors.at("logits"), "logits") <= 1e-5);
+  BOOST_TEST(double(L) == safetensors::element<double>(f.tensors.at("loss"), 0), tt::tolerance(2e-6));
+  model.backward(loss_fn.dZ);
+  for (auto& p : model.params())
+    BOOST_TEST(max_rel_diff(p.grad->memptr(), f.tensors.at("grad." + p.name), "grad." + p.name) <= 1e-5,
+               "grad." << p.name);
+  AdamW<float> opt(model.params(), 0.01, 0.1, 0.9, 0.95, 1e-8);
+  opt.step();
+  for (auto& p : model.params()) {
+    // The keys' bias (c_attn.bias[d .. 2d-1]) has a gradient of exactly 0 (softmax ignores a
+    // shift shared by a column), so both sides hold rounding noise near 1e-9 there, and Adam's
+    // first step moves by eta g / (|g| + eps): by up to eta in the noise's direction. Skipped.
+    const bool qkv_bias = p.name.find("c_attn.bias") != std::string::npos;
+    BOOST_TEST(max_rel_diff(p.value->memptr(), f.tensors.at("adamw." + p.name), "adamw." + p.name,
+                            qkv_bias ? 8 : 0, qkv_bias ? 16 : 0) <= 1e-5,
+               "adamw." << p.name);
+  }
 }
