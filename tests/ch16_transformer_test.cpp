@@ -7,6 +7,7 @@
 #define BOOST_TEST_MODULE ch16_transformer
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <filesystem>
 
 #include "chapters/16_transformer/adamw.hpp"
 #include "chapters/16_transformer/attention.hpp"
@@ -408,4 +409,77 @@ BOOST_AUTO_TEST_CASE(evaluation_counts_every_character_and_the_closing_boundary)
   const std::vector<std::vector<lm::Token>> poems = {{2, 3}, {2, 3, 4, 5, 2, 3}, {4}};
   // 3 + 7 + 2 predictions; the 6-character poem is 2 pieces (4 and 3 inputs) of n_ctx 4.
   BOOST_TEST(evaluate(model, poems).tokens == 12u);
+}
+
+// ---- 6. checkpoints -------------------------------------------------------------------------
+
+namespace {
+
+/// The vocabulary of chapter 15's 21 fixture poems, every character its own id.
+lm::Vocabulary fixture_vocabulary() {
+  const lm::Corpus corpus = lm::load_corpus("tang", kFixtures + "/ch15_poems");
+  std::vector<std::size_t> all(corpus.poems.size());
+  for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
+  return lm::Vocabulary(lm::count_characters(corpus.poems, all), 1);
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("ch16_test_" + name)).string();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(checkpoint_round_trip_with_gpt2_names_and_layouts) {
+  const lm::Vocabulary vocabulary = fixture_vocabulary();
+  course::Rng rng(15);
+  const arma::uword V = vocabulary.size();
+  Gpt<float> model({V, 8, 8, 2, 2}, rng);
+  const std::string path = temp_path("round_trip.safetensors");
+  save_checkpoint(path, model, vocabulary, {{"seed", "15"}});
+  // GPT-2's names and shapes: wte [V, d], Conv1D weights [n_in, n_out], biases [n].
+  const safetensors::File f = safetensors::load_safetensors(path);
+  BOOST_TEST(f.tensors.size() == 4 + 2 * 12u);
+  BOOST_TEST(safetensors::shape_string(f.tensors.at("wte.weight").shape) == "[" + std::to_string(V) + ", 8]");
+  BOOST_TEST(safetensors::shape_string(f.tensors.at("h.1.attn.c_attn.weight").shape) == "[8, 24]");
+  BOOST_TEST(safetensors::shape_string(f.tensors.at("h.1.mlp.c_proj.weight").shape) == "[32, 8]");
+  BOOST_TEST(safetensors::shape_string(f.tensors.at("h.0.mlp.c_fc.bias").shape) == "[32]");
+  // Conv1D's element (i, j) connects input i to output j: our W(j, i).
+  const auto& W = static_cast<mlp::Dense<float>&>(*model.h[1].attn().c_attn).W;  // (24 x 8)
+  BOOST_TEST(safetensors::element<float>(f.tensors.at("h.1.attn.c_attn.weight"), 3 * 24 + 17) == W(17, 3));
+  BOOST_TEST(f.metadata.at("n_head") == "2");
+  // Loaded back: the same sizes, every weight bit for bit, the same ids.
+  Checkpoint c = load_checkpoint(path);
+  BOOST_TEST(c.model->shape().n_layer == 2u);
+  auto a = model.params(), b = c.model->params();
+  BOOST_REQUIRE(a.size() == b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    BOOST_TEST(a[k].name == b[k].name);
+    BOOST_TEST(arma::approx_equal(*a[k].value, *b[k].value, "absdiff", 0.0f), a[k].name);
+  }
+  BOOST_TEST(c.vocabulary->size() == V);
+  for (lm::Token t = 0; t < V; ++t) BOOST_TEST(c.vocabulary->symbol(t) == vocabulary.symbol(t));
+  std::filesystem::remove(path);
+}
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_that_is_not_a_gpt_is_a_one_line_error) {
+  const std::string pytorch = kFixtures + "/ch16_pytorch/gpt_step.safetensors";
+  BOOST_TEST(error_of([&] { load_checkpoint(pytorch); }) ==
+             pytorch + ": metadata has no \"format\" (not a chapter 16 checkpoint?)");
+  // A tensor missing: save a 2-block model, then claim 3 blocks in the metadata.
+  const lm::Vocabulary vocabulary = fixture_vocabulary();
+  course::Rng rng(16);
+  Gpt<float> model({vocabulary.size(), 8, 8, 2, 2}, rng);
+  const std::string path = temp_path("three_blocks.safetensors");
+  safetensors::File f;
+  save_checkpoint(path, model, vocabulary);
+  f = safetensors::load_safetensors(path);
+  f.metadata["n_layer"] = "3";
+  safetensors::save_safetensors(path, f.tensors, f.metadata);
+  BOOST_TEST(error_of([&] { load_checkpoint(path); }) ==
+             path + ": no tensor 'h.2.ln_1.weight' (the model needs it)");
+  f.metadata["n_layer"] = "two";
+  safetensors::save_safetensors(path, f.tensors, f.metadata);
+  BOOST_TEST(error_of([&] { load_checkpoint(path); }) ==
+             path + ": metadata \"n_layer\" is \"two\", expected a whole number from 1 to 1000000");
+  std::filesystem::remove(path);
 }
