@@ -34,3 +34,14 @@ add_test(NAME ch16_transformer.run_on_fixture_poems COMMAND ch16_transformer --d
   --out ${CMAKE_BINARY_DIR}/test_output/ch16_fixture)
 set_tests_properties(ch16_transformer.run_on_fixture_poems PROPERTIES LABELS ch16
   PASS_REGULAR_EXPRESSION "validation perplexity [0-9.]+ \\(chapter 15's model: 201.7\\)")
+# The shipped checkpoint (chapter 17's start) is the file its .sha256 names, and the executable
+# measures and samples it (--from-checkpoint) on the fixture poems, with the checkpoint's own
+# vocabulary (5,061 ids).
+add_test(NAME ch16_transformer.shipped_sha256 COMMAND sha256sum --check tang_gpt.safetensors.sha256
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/chapters/16_transformer/pretrained)
+set_tests_properties(ch16_transformer.shipped_sha256 PROPERTIES LABELS ch16)
+add_test(NAME ch16_transformer.from_shipped_checkpoint COMMAND ch16_transformer --data ${ch16_poems}
+  --from-checkpoint ${PROJECT_SOURCE_DIR}/chapters/16_transformer/pretrained/tang_gpt.safetensors
+  --eval-poems 0 --samples 1 --max-chars 30 --no-plots --out ${CMAKE_BINARY_DIR}/test_output/ch16_shipped)
+set_tests_properties(ch16_transformer.from_shipped_checkpoint PROPERTIES LABELS ch16
+  PASS_REGULAR_EXPRESSION "loaded from chapters/16_transformer/pretrained/tang_gpt\\.safetensors \\(no training\\)")

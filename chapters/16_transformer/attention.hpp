@@ -42,10 +42,10 @@ struct AttentionCore {
   using Mat = arma::Mat<T>;
   arma::uword n_head = 1;  ///< NH
   arma::uword seq = 1;     ///< T, tokens per sequence (columns come in groups of T)
-  Mat P;                   ///< (T x N*NH) weights: column t + T*(h + NH*b) is query t's distribution
-  Mat Y;                   ///< (d x N) output of forward
-  Mat dQKV;                ///< (3d x N) output of backward
-  arma::Col<T> dP;         ///< (T) scratch: dL/dP for one query
+  Mat P;            ///< (T x N*NH) weights: column t + T*(h + NH*b) is query t's distribution
+  Mat Y;            ///< (d x N) output of forward
+  Mat dQKV;         ///< (3d x N) output of backward
+  arma::Col<T> dP;  ///< (T) scratch: dL/dP for one query
 
   /// \param QKV (3d x N) queries, keys, values \return Y (d x N)
   const Mat& forward(const Mat& QKV) {
@@ -146,7 +146,10 @@ class CausalSelfAttention : public mlp::Layer<T> {
   }
   /// A deep copy: the projections cloned.
   CausalSelfAttention(const CausalSelfAttention& o)
-      : mlp::Layer<T>(o), c_attn(o.c_attn->clone()), c_proj(o.c_proj->clone()), core_(o.core_),
+      : mlp::Layer<T>(o),
+        c_attn(o.c_attn->clone()),
+        c_proj(o.c_proj->clone()),
+        core_(o.core_),
         d_(o.d_) {}
 
   /// \brief How the columns group into sequences: T tokens each (set before forward).
@@ -159,16 +162,16 @@ class CausalSelfAttention : public mlp::Layer<T> {
     if (X.n_cols % core_.seq != 0)
       throw course::Error(describe() + ": " + std::to_string(X.n_cols) +
                           " columns are not whole sequences of " + std::to_string(core_.seq));
-    const Mat& QKV = c_attn->forward(X);   // QKV = W_attn X + b_attn     (3d x N)
-    QKV_ = &QKV;                           // kept for the core's backward
-    const Mat& Y = core_.forward(QKV);     // Y = per head: softmax(mask(K^T Q / sqrt hs)) V
-    return c_proj->forward(Y);             // Z = W_proj Y + b_proj       (d x N)
+    const Mat& QKV = c_attn->forward(X);  // QKV = W_attn X + b_attn     (3d x N)
+    QKV_ = &QKV;                          // kept for the core's backward
+    const Mat& Y = core_.forward(QKV);    // Y = per head: softmax(mask(K^T Q / sqrt hs)) V
+    return c_proj->forward(Y);            // Z = W_proj Y + b_proj       (d x N)
   }
 
   const Mat& backward(const Mat& dZ, bool need_dX = true) override {
-    const Mat& dY = c_proj->backward(dZ);            // dW_proj, db_proj; dY = W_proj^T dZ
-    const Mat& dQKV = core_.backward(*QKV_, dY);     // through the softmax and the products
-    return c_attn->backward(dQKV, need_dX);          // dW_attn, db_attn; dX = W_attn^T dQKV
+    const Mat& dY = c_proj->backward(dZ);         // dW_proj, db_proj; dY = W_proj^T dZ
+    const Mat& dQKV = core_.backward(*QKV_, dY);  // through the softmax and the products
+    return c_attn->backward(dQKV, need_dX);       // dW_attn, db_attn; dX = W_attn^T dQKV
   }
 
   std::vector<mlp::Param<T>> params(const std::string& prefix) override {

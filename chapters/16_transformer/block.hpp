@@ -81,13 +81,13 @@ class Block : public mlp::Layer<T> {
  private:
   static mlp::Sequential<T> attention_branch(arma::uword d, arma::uword n_head, course::Rng& rng) {
     mlp::Sequential<T> F;
-    F.template add<mlp::LayerNorm<T>>(d);                     // LN1(X)               (d x N)
+    F.template add<mlp::LayerNorm<T>>(d);                    // LN1(X)               (d x N)
     F.template add<CausalSelfAttention<T>>(d, n_head, rng);  // Attn(LN1(X))         (d x N)
     return F;
   }
 
-  mlp::Residual<T> attn_half_;      // X + Attn(LN1(X))
-  mlp::PreNormBlock<T> mlp_half_;   // . + W2 GELU(W1 LN2(.) + b1) + b2
+  mlp::Residual<T> attn_half_;     // X + Attn(LN1(X))
+  mlp::PreNormBlock<T> mlp_half_;  // . + W2 GELU(W1 LN2(.) + b1) + b2
 };
 // [block]
 

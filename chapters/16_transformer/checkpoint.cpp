@@ -31,7 +31,8 @@ void load_gpt2_tensors(Gpt<float>& model, const safetensors::Tensors& tensors,
     for (arma::uword i = 0; i < p.value->n_elem; ++i)
       v[i] = safetensors::element<float>(it->second, i);
     if (!p.value->is_finite())
-      throw course::Error(source + ": tensor '" + prefix + p.name + "' has values too large for float32");
+      throw course::Error(source + ": tensor '" + prefix + p.name +
+                          "' has values too large for float32");
   }
 }
 
@@ -86,8 +87,8 @@ std::unique_ptr<lm::Vocabulary> read_vocabulary(const safetensors::Metadata& m,
     std::size_t n = 0;
     if (!(counts_text >> n) || n < min_count)
       throw course::Error(path + ": metadata \"vocabulary_counts\" must hold " +
-                          std::to_string(V - 2) + " counts of at least min_count = " +
-                          std::to_string(min_count));
+                          std::to_string(V - 2) +
+                          " counts of at least min_count = " + std::to_string(min_count));
     counts[c] = n;
   }
   auto vocabulary = std::make_unique<lm::Vocabulary>(counts, min_count);
@@ -122,7 +123,8 @@ Checkpoint load_checkpoint(const std::string& path) {
   safetensors::File file = safetensors::load_safetensors(path);
   const auto& m = file.metadata;
   if (field(m, "format", path) != "gpt2")
-    throw course::Error(path + ": metadata \"format\" is \"" + m.at("format") + "\", expected \"gpt2\"");
+    throw course::Error(path + ": metadata \"format\" is \"" + m.at("format") +
+                        "\", expected \"gpt2\"");
   GptShape s;
   s.V = size_field(m, "n_vocab", path);
   s.n_ctx = size_field(m, "n_ctx", path);

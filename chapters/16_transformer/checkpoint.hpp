@@ -49,9 +49,9 @@ void load_gpt2_tensors(Gpt<float>& model, const safetensors::Tensors& tensors,
 
 /// A model with the vocabulary it reads.
 struct Checkpoint {
-  std::unique_ptr<Gpt<float>> model;     ///< sizes from the metadata, weights from the tensors
+  std::unique_ptr<Gpt<float>> model;  ///< sizes from the metadata, weights from the tensors
   std::unique_ptr<lm::Vocabulary> vocabulary;  ///< ids exactly as in training
-  safetensors::Metadata metadata;        ///< the file's __metadata__
+  safetensors::Metadata metadata;              ///< the file's __metadata__
 };
 
 /// \brief Save model and vocabulary, atomically (chapter 11's writer). Metadata: "format"

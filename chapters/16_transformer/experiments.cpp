@@ -62,17 +62,19 @@ Trained pretrain(const Data& d, const Config& c, const course::CommonOptions& co
     gpt::Checkpoint loaded = gpt::load_checkpoint(c.from_checkpoint);
     t.model = std::move(loaded.model);
     t.checkpoint = c.from_checkpoint == gpt::shipped_checkpoint() ? gpt::shipped_checkpoint_name()
-                                                                   : c.from_checkpoint;
+                                                                  : c.from_checkpoint;
   } else {
     course::Rng rng(common.seed);
     t.model = std::make_unique<gpt::Gpt<float>>(
         gpt::GptShape{d.vocabulary->size(), c.context, c.d, c.layers, c.heads}, rng);
-    gpt::TrainConfig tc{c.context, c.batch_size, c.steps, c.warmup, c.eta, c.eta / 10, c.lambda, c.clip};
+    gpt::TrainConfig tc{c.context, c.batch_size, c.steps,  c.warmup,
+                        c.eta,     c.eta / 10,   c.lambda, c.clip};
     gpt::GptTrainer<float> trainer(*t.model, tc);
     const gpt::PoemStream stream(d.train);
     std::vector<std::vector<lm::Token>> curve_poems;  // the curve: up to 500 validation poems
     for (std::size_t k = 0; k < std::min<std::size_t>(500, d.validation.size()); ++k)
-      curve_poems.push_back(d.validation[k * d.validation.size() / std::min<std::size_t>(500, d.validation.size())]);
+      curve_poems.push_back(
+          d.validation[k * d.validation.size() / std::min<std::size_t>(500, d.validation.size())]);
     course::Progress progress("steps", c.steps);
     course::Timer timer;
     double evaluating = 0;
@@ -91,8 +93,9 @@ Trained pretrain(const Data& d, const Config& c, const course::CommonOptions& co
     t.tokens_per_second = double(c.steps * c.batch_size * c.context) / t.seconds;
     t.checkpoint = common.out("tang_gpt.safetensors");
     std::filesystem::create_directories(common.out_dir);
-    gpt::save_checkpoint(t.checkpoint, *t.model, *d.vocabulary,
-                         {{"seed", std::to_string(common.seed)}, {"steps", std::to_string(c.steps)}});
+    gpt::save_checkpoint(
+        t.checkpoint, *t.model, *d.vocabulary,
+        {{"seed", std::to_string(common.seed)}, {"steps", std::to_string(c.steps)}});
   }
   t.validation = gpt::evaluate(*t.model, d.validation).perplexity();
   t.test = gpt::evaluate(*t.model, d.test).perplexity();
@@ -200,7 +203,8 @@ std::vector<SampleSetting> generate_poems(Trained& t, const Data& d, const Confi
   for (double tau : c.temperatures)
     for (arma::uword k : {arma::uword(0), c.top_k}) {
       if (tau == 0 && k != 0) continue;  // greedy: truncation changes nothing
-      if (k == 0 && c.top_k == 0 && !settings.empty() && settings.back().temperature == tau) continue;
+      if (k == 0 && c.top_k == 0 && !settings.empty() && settings.back().temperature == tau)
+        continue;
       SampleSetting st{tau, k, {}, 0, 0};
       const lm::NextLogits next = gpt::next_logits(*t.model, k);
       for (arma::uword i = 0; i < (tau == 0 ? 1 : c.samples); ++i) {

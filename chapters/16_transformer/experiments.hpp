@@ -21,19 +21,19 @@ namespace ch16 {
 
 /// The chapter's knobs (flags, declared in main.cpp), with their quick defaults.
 struct Config {
-  std::size_t min_count = 10;   ///< --min-count: chapter 15's vocabulary rule (V = 5,061)
-  arma::uword d = 48;           ///< --d-model
-  arma::uword layers = 2;       ///< --layers
-  arma::uword heads = 4;        ///< --heads (divides --d-model)
-  arma::uword context = 64;     ///< --context: n_ctx, and the training window T
-  arma::uword batch_size = 8;   ///< --batch-size: windows per step
-  arma::uword steps = 150;      ///< --steps
-  arma::uword warmup = 15;      ///< --warmup
-  double eta = 3e-3;            ///< --eta: peak learning rate
-  double lambda = 0.1;          ///< --weight-decay
-  double clip = 1.0;            ///< --clip
-  arma::uword evaluations = 3;  ///< --evaluations: validation points on the curve
-  std::size_t eval_poems = 300; ///< --eval-poems: validation/test poems measured (0: all)
+  std::size_t min_count = 10;    ///< --min-count: chapter 15's vocabulary rule (V = 5,061)
+  arma::uword d = 48;            ///< --d-model
+  arma::uword layers = 2;        ///< --layers
+  arma::uword heads = 4;         ///< --heads (divides --d-model)
+  arma::uword context = 64;      ///< --context: n_ctx, and the training window T
+  arma::uword batch_size = 8;    ///< --batch-size: windows per step
+  arma::uword steps = 150;       ///< --steps
+  arma::uword warmup = 15;       ///< --warmup
+  double eta = 5e-3;             ///< --eta: peak learning rate
+  double lambda = 0.1;           ///< --weight-decay
+  double clip = 1.0;             ///< --clip
+  arma::uword evaluations = 3;   ///< --evaluations: validation points on the curve
+  std::size_t eval_poems = 300;  ///< --eval-poems: validation/test poems measured (0: all)
   std::vector<double> temperatures{0, 0.8, 1.0};  ///< --temperatures
   arma::uword top_k = 40;                         ///< --top-k (0: no truncation)
   arma::uword samples = 3;                        ///< --samples: poems per setting
@@ -65,9 +65,9 @@ std::unique_ptr<lm::Vocabulary> checkpoint_vocabulary(const std::string& path);
 
 /// One point of the training curve.
 struct CurvePoint {
-  arma::uword steps = 0;   ///< steps done
-  double tokens = 0;       ///< predictions trained on (steps x B x T)
-  double train_loss = 0;   ///< mean training loss since the previous point (nats)
+  arma::uword steps = 0;       ///< steps done
+  double tokens = 0;           ///< predictions trained on (steps x B x T)
+  double train_loss = 0;       ///< mean training loss since the previous point (nats)
   double validation_loss = 0;  ///< cross-entropy (nats) on up to 500 of the validation poems
 };
 
@@ -77,7 +77,7 @@ struct Trained {
   std::vector<CurvePoint> curve;           ///< empty when loaded from a checkpoint
   double validation = 0, test = 0;         ///< perplexities
   double seconds = 0, tokens_per_second = 0;
-  std::string checkpoint;                  ///< where it was saved (or loaded from)
+  std::string checkpoint;  ///< where it was saved (or loaded from)
 };
 
 /// \brief Pretrain a GPT of the flags' shape (or load --from-checkpoint), measure validation
@@ -86,11 +86,11 @@ Trained pretrain(const Data& d, const Config& c, const course::CommonOptions& co
 
 /// Size and compute of a model, per predicted token.
 struct Cost {
-  std::string model;             ///< description
-  double params = 0;             ///< trainable numbers
-  double flops_per_token = 0;    ///< forward pass, 2 per multiply-add
+  std::string model;                ///< description
+  double params = 0;                ///< trainable numbers
+  double flops_per_token = 0;       ///< forward pass, 2 per multiply-add
   double validation = 0, test = 0;  ///< perplexities
-  double tokens_trained = 0;     ///< predictions seen in training
+  double tokens_trained = 0;        ///< predictions seen in training
 };
 
 /// This GPT against chapter 15's model.
@@ -105,11 +105,11 @@ Comparison compare_with_nplm(Trained& t, const Data& d, const Config& c);
 /// Where one head looks, averaged over the queries of regular poems.
 struct HeadFocus {
   arma::uword layer = 0, head = 0;
-  double start = 0;         ///< mass on `<s>`, the poem's start
-  double previous = 0;      ///< on the token just before the query
-  double line_end = 0;      ///< on the latest line-ending punctuation before the query
-  double same_place = 0;    ///< on the same place in the previous line (one line length back)
-  double uniform_place = 0; ///< what a uniform causal head would give one position: mean 1/(t+1)
+  double start = 0;          ///< mass on `<s>`, the poem's start
+  double previous = 0;       ///< on the token just before the query
+  double line_end = 0;       ///< on the latest line-ending punctuation before the query
+  double same_place = 0;     ///< on the same place in the previous line (one line length back)
+  double uniform_place = 0;  ///< what a uniform causal head would give one position: mean 1/(t+1)
 };
 
 /// Attention on one poem (the maps) and measured over many.
@@ -128,10 +128,10 @@ AttentionStudy study_attention(Trained& t, const Data& d);
 /// Poems generated with one setting.
 struct SampleSetting {
   double temperature = 0;
-  arma::uword top_k = 0;            ///< 0: the whole vocabulary
-  std::vector<std::string> poems;   ///< UTF-8
-  double regular = 0;               ///< fraction in a regular form (5 or 7 characters, 4 or 8 lines)
-  double mean_length = 0;           ///< characters per poem
+  arma::uword top_k = 0;           ///< 0: the whole vocabulary
+  std::vector<std::string> poems;  ///< UTF-8
+  double regular = 0;              ///< fraction in a regular form (5 or 7 characters, 4 or 8 lines)
+  double mean_length = 0;          ///< characters per poem
 };
 
 /// \brief Generate `samples` poems for each temperature, without and with top-k truncation.

@@ -41,8 +41,8 @@ inline void check_shape(const GptShape& s) {
   need(s.n_ctx >= 1, "n_ctx must be at least 1");
   need(s.d >= 2, "d_model must be at least 2, got " + std::to_string(s.d));
   need(s.n_layer >= 1, "n_layer must be at least 1");
-  need(s.n_head >= 1 && s.d % s.n_head == 0, "--heads " + std::to_string(s.n_head) +
-                                                 " must divide --d-model " + std::to_string(s.d));
+  need(s.n_head >= 1 && s.d % s.n_head == 0,
+       "--heads " + std::to_string(s.n_head) + " must divide --d-model " + std::to_string(s.d));
 }
 
 // [gpt]
@@ -52,10 +52,10 @@ class Gpt {
  public:
   using Mat = arma::Mat<T>;
 
-  lm::Embedding<T> wte;       ///< C (d x V): token t's vector is column t; also the output layer
-  lm::Embedding<T> wpe;       ///< P (d x n_ctx): position t's vector is column t
-  std::vector<Block<T>> h;    ///< the L blocks
-  mlp::LayerNorm<T> ln_f;     ///< the final layer norm
+  lm::Embedding<T> wte;     ///< C (d x V): token t's vector is column t; also the output layer
+  lm::Embedding<T> wpe;     ///< P (d x n_ctx): position t's vector is column t
+  std::vector<Block<T>> h;  ///< the L blocks
+  mlp::LayerNorm<T> ln_f;   ///< the final layer norm
 
   /// \brief GPT-2's initialization: weights N(0, 0.02), the two projections that write into the
   /// residual stream (attn.c_proj, mlp.c_proj) N(0, 0.02 / sqrt(2L)), biases 0, norms 1 and 0.
@@ -65,8 +65,9 @@ class Gpt {
     const double std_proj = 0.02 / std::sqrt(2.0 * double(s.n_layer));
     for (auto& p : params()) {
       const bool proj = p.name.find("c_proj.weight") != std::string::npos;
-      if (p.value->n_cols == 1 && p.is_bias) p.value->zeros();                // biases
-      else if (p.value->n_cols > 1) {                                          // matrices
+      if (p.value->n_cols == 1 && p.is_bias)
+        p.value->zeros();              // biases
+      else if (p.value->n_cols > 1) {  // matrices
         course::fill_normal(*p.value, rng);
         *p.value *= T(proj ? std_proj : 0.02);
       }
@@ -91,29 +92,29 @@ class Gpt {
       tokens_[j] = ids[j];
       positions_[j] = j % T_;
     }
-    X0_ = wte.forward(tokens_);   // X0 = C[:, w] + P[:, t]     (d x N)
+    X0_ = wte.forward(tokens_);  // X0 = C[:, w] + P[:, t]     (d x N)
     X0_ += wpe.forward(positions_);
     const Mat* X = &X0_;
     for (auto& block : h) {
       block.attn().set_sequence_length(T_);
-      X = &block.forward(*X);     // X_l = Block_l(X_{l-1})      (d x N)
+      X = &block.forward(*X);  // X_l = Block_l(X_{l-1})      (d x N)
     }
     const Mat& Xf = ln_f.forward(*X);
     Xf_ = &Xf;
-    Z_ = wte.C.t() * Xf;          // Z = C^T LN_f(X_L)           (V x N), the tied head
+    Z_ = wte.C.t() * Xf;  // Z = C^T LN_f(X_L)           (V x N), the tied head
     return Z_;
   }
 
   /// \brief Back-propagate dL/dZ (V x N) into every parameter's gradient.
   void backward(const Mat& dZ) {
     // In the forward pass Z = C^T Xf, so now dXf = C dZ and C's head share is Xf dZ^T.
-    dXf_ = wte.C * dZ;                           // (d x N)
-    dC_head_ = *Xf_ * dZ.t();                    // (d x V)
+    dXf_ = wte.C * dZ;         // (d x N)
+    dC_head_ = *Xf_ * dZ.t();  // (d x V)
     const Mat* dX = &ln_f.backward(dXf_);
     for (std::size_t l = h.size(); l-- > 0;) dX = &h[l].backward(*dX);
     // X0 = C[:, w] + P[:, t]: the same dX0 scatter-adds into both tables.
-    wte.backward(*dX);                           // dC = the embedding's share (zeroed first)
-    wte.dC += dC_head_;                          //    + the head's share: the sum of both uses
+    wte.backward(*dX);   // dC = the embedding's share (zeroed first)
+    wte.dC += dC_head_;  //    + the head's share: the sum of both uses
     wpe.backward(*dX);
   }
 

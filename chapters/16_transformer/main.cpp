@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
                           "Chapter 16: attention and a small GPT (Radford et al. 2018/2019),\n"
                           "pretrained on the Tang poems, against chapter 15's model.");
   Config c;
-  chapter.knob("--d-model", c.d, "d, channels of the residual stream", 96)->check(CLI::Range(2, 4096));
+  chapter.knob("--d-model", c.d, "d, channels of the residual stream", 64)
+      ->check(CLI::Range(2, 4096));
   chapter.knob("--layers", c.layers, "transformer blocks", 4)->check(CLI::Range(1, 64));
   chapter.option("--heads", c.heads, "attention heads per block (must divide --d-model)")
       ->check(CLI::Range(1, 64));
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
       ->check(course::positive());
   chapter.option("--weight-decay", c.lambda, "AdamW's decoupled weight decay")
       ->check(CLI::Range(0.0, 1.0));
-  chapter.option("--clip", c.clip, "maximum global gradient norm (0: none)")->check(CLI::Range(0.0, 1e6));
+  chapter.option("--clip", c.clip, "maximum global gradient norm (0: none)")
+      ->check(CLI::Range(0.0, 1e6));
   chapter.knob("--evaluations", c.evaluations, "validation points on the training curve", 10)
       ->check(CLI::Range(1, 1000));
   chapter.knob("--eval-poems", c.eval_poems, "validation and test poems measured (0: all)", 0)
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100.0));
   chapter.option("--top-k", c.top_k, "sample among the k most likely characters (0: all)")
       ->check(CLI::Range(0, 1000000));
-  chapter.knob("--samples", c.samples, "poems per sampling setting", 6)->check(CLI::Range(1, 10000));
+  chapter.knob("--samples", c.samples, "poems per sampling setting", 6)
+      ->check(CLI::Range(1, 10000));
   chapter.option("--max-chars", c.max_chars, "longest sample")->check(CLI::Range(1, 100000));
   chapter.option("--prompt", c.prompt, "characters every sample starts with");
   chapter.option("--min-count", c.min_count, "training count a character needs for its own id")
@@ -59,9 +62,9 @@ int main(int argc, char** argv) {
                                std::to_string(c.steps));
     // [table_of_contents]
     const Data d = load_data(common.data_dir, c, checkpoint_vocabulary(c.from_checkpoint));  // 1.
-    Trained t = pretrain(d, c, common);                    // 2. pretrain (or load), measure
-    const Comparison cmp = compare_with_nplm(t, d, c);     // 3. against chapter 15
-    const AttentionStudy att = study_attention(t, d);      // 4. where the heads look
+    Trained t = pretrain(d, c, common);                         // 2. pretrain (or load), measure
+    const Comparison cmp = compare_with_nplm(t, d, c);          // 3. against chapter 15
+    const AttentionStudy att = study_attention(t, d);           // 4. where the heads look
     const auto samples = generate_poems(t, d, c, common.seed);  // 5. temperature, top-k
     // [table_of_contents]
     print(d, t, cmp, att, samples, c);

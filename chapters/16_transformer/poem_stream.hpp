@@ -54,7 +54,7 @@ class PoemStream {
     for (arma::uword b = 0; b < B; ++b) {
       const std::size_t at = std::size_t(course::uniform01(rng) * double(starts)) % starts;
       for (arma::uword t = 0; t < T; ++t) {
-        ids(t, b) = stream_[at + t];             // input: stream[at .. at + T - 1]
+        ids(t, b) = stream_[at + t];               // input: stream[at .. at + T - 1]
         targets[b * T + t] = stream_[at + t + 1];  // target: the id after each
       }
     }
@@ -69,7 +69,8 @@ class PoemStream {
 /// \brief Perplexity of the model on whole poems: for each poem, `<s> c_1 ... c_L` predicts
 /// `c_1 ... c_L <s>` (pieces of at most n_ctx), pieces of equal length batched together.
 /// \param max_batch sequences per forward pass
-inline lm::NegLogLikelihood evaluate(Gpt<float>& model, const std::vector<std::vector<lm::Token>>& poems,
+inline lm::NegLogLikelihood evaluate(Gpt<float>& model,
+                                     const std::vector<std::vector<lm::Token>>& poems,
                                      arma::uword max_batch = 64) {
   const arma::uword n_ctx = model.shape().n_ctx;
   std::map<arma::uword, std::vector<std::vector<lm::Token>>> by_length;  // piece length -> pieces

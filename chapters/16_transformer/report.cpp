@@ -44,13 +44,13 @@ void print(const Data& d, const Trained& t, const Comparison& cmp, const Attenti
   std::cout << "  validation perplexity " << course::fixed(t.validation, 1) << ", test "
             << course::fixed(t.test, 1) << "\n";
   std::cout << "Against chapter 15 (its --full run):\n"
-            << "  model                                      parameters  FLOPs/token  trained on  val ppl  test ppl\n";
+            << "  model                                      parameters  FLOPs/token  trained on  "
+               "val ppl  test ppl\n";
   for (const Cost* m : {&cmp.gpt, &cmp.nplm})
     std::cout << "  " << std::left << std::setw(42) << m->model << std::right << std::setw(11)
-              << grouped(m->params) << std::setw(13) << grouped(m->flops_per_token)
-              << std::setw(12) << grouped(m->tokens_trained) << std::setw(9)
-              << course::fixed(m->validation, 1) << std::setw(10) << course::fixed(m->test, 1)
-              << "\n";
+              << grouped(m->params) << std::setw(13) << grouped(m->flops_per_token) << std::setw(12)
+              << grouped(m->tokens_trained) << std::setw(9) << course::fixed(m->validation, 1)
+              << std::setw(10) << course::fixed(m->test, 1) << "\n";
   std::cout << "Attention over " << att.poems
             << " regular validation poems (mean weight per query on: <s>, the previous token, "
                "the latest line end, the same place one line back; uniform: one position of a "
@@ -75,7 +75,8 @@ void print(const Data& d, const Trained& t, const Comparison& cmp, const Attenti
 void plot(const Trained& t, const Comparison& cmp, const AttentionStudy& att,
           const course::CommonOptions& common) {
   if (!t.curve.empty()) {
-    course::Series train{"GPT, training (mean since the previous point)", {}, {}, "linespoints", {}};
+    course::Series train{
+        "GPT, training (mean since the previous point)", {}, {}, "linespoints", {}};
     course::Series val{"GPT, validation", {}, {}, "linespoints", {}};
     for (const auto& p : t.curve) {
       train.x.push_back(p.tokens / 1e6);
@@ -84,11 +85,15 @@ void plot(const Trained& t, const Comparison& cmp, const AttentionStudy& att,
       val.y.push_back(std::exp(p.validation_loss));
     }
     const double x1 = std::max(t.curve.back().tokens, cmp.nplm.tokens_trained) / 1e6;
-    course::Series nplm{"chapter 15's MLP after " + course::fixed(cmp.nplm.tokens_trained / 1e6, 2) +
+    course::Series nplm{"chapter 15's MLP after " +
+                            course::fixed(cmp.nplm.tokens_trained / 1e6, 2) +
                             " M predictions (validation)",
-                        {0, x1}, {cmp.nplm.validation, cmp.nplm.validation}, "lines", {}};
-    course::PlotOptions o{"Pretraining the GPT on the Tang poems", "training predictions (millions)",
-                          "perplexity"};
+                        {0, x1},
+                        {cmp.nplm.validation, cmp.nplm.validation},
+                        "lines",
+                        {}};
+    course::PlotOptions o{"Pretraining the GPT on the Tang poems",
+                          "training predictions (millions)", "perplexity"};
     o.logy = true;
     course::line_plot(common.out("training_curve.png"), o, {train, val, nplm});
   }
@@ -100,7 +105,8 @@ void plot(const Trained& t, const Comparison& cmp, const AttentionStudy& att,
       images.col(k) = arma::vectorise(att.maps[k]);  // pixel (row t, column s) = P(s, t)
       captions.push_back(head_name(att.heads[k]));
     }
-    course::PlotOptions o{"Attention on a validation quatrain: row = query, column = key (black 0, white 1)", "", ""};
+    course::PlotOptions o{
+        "Attention on a validation quatrain: row = query, column = key (black 0, white 1)", "", ""};
     o.height = 520;
     course::image_grid(common.out("attention_maps.png"), o, images, T, T,
                        std::min<arma::uword>(4, att.maps.size()), captions);
@@ -111,39 +117,63 @@ nlohmann::json summary(const Data& d, const Trained& t, const Comparison& cmp,
                        const AttentionStudy& att, const std::vector<SampleSetting>& samples,
                        const Config& c) {
   nlohmann::json j;
-  j["headline"] = "validation perplexity " + course::fixed(t.validation, 1) + " (chapter 15: " +
-                  course::fixed(cmp.nplm.validation, 1) + "); test " + course::fixed(t.test, 1);
-  j["config"] = {{"d_model", c.d},         {"layers", c.layers},       {"heads", c.heads},
-                 {"context", c.context},   {"batch_size", c.batch_size}, {"steps", c.steps},
-                 {"warmup", c.warmup},     {"eta", c.eta},             {"weight_decay", c.lambda},
-                 {"clip", c.clip},         {"eval_poems", c.eval_poems}, {"top_k", c.top_k},
+  j["headline"] = "validation perplexity " + course::fixed(t.validation, 1) +
+                  " (chapter 15: " + course::fixed(cmp.nplm.validation, 1) + "); test " +
+                  course::fixed(t.test, 1);
+  j["config"] = {{"d_model", c.d},
+                 {"layers", c.layers},
+                 {"heads", c.heads},
+                 {"context", c.context},
+                 {"batch_size", c.batch_size},
+                 {"steps", c.steps},
+                 {"warmup", c.warmup},
+                 {"eta", c.eta},
+                 {"weight_decay", c.lambda},
+                 {"clip", c.clip},
+                 {"eval_poems", c.eval_poems},
+                 {"top_k", c.top_k},
                  {"from_checkpoint", !c.from_checkpoint.empty()}};
-  j["data"] = {{"V", d.vocabulary->size()}, {"train_poems", d.train.size()},
-               {"validation_poems", d.validation.size()}, {"test_poems", d.test.size()}};
+  j["data"] = {{"V", d.vocabulary->size()},
+               {"train_poems", d.train.size()},
+               {"validation_poems", d.validation.size()},
+               {"test_poems", d.test.size()}};
   nlohmann::json curve = nlohmann::json::array();
   for (const auto& p : t.curve)
-    curve.push_back({{"steps", p.steps}, {"tokens", p.tokens}, {"train_loss", p.train_loss},
+    curve.push_back({{"steps", p.steps},
+                     {"tokens", p.tokens},
+                     {"train_loss", p.train_loss},
                      {"validation_loss", p.validation_loss},
                      {"validation_perplexity", std::exp(p.validation_loss)}});
-  j["gpt"] = {{"describe", cmp.gpt.model},        {"params", cmp.gpt.params},
+  j["gpt"] = {{"describe", cmp.gpt.model},
+              {"params", cmp.gpt.params},
               {"flops_per_token", cmp.gpt.flops_per_token},
               {"tokens_trained", cmp.gpt.tokens_trained},
-              {"val_perplexity", t.validation},   {"test_perplexity", t.test},
+              {"val_perplexity", t.validation},
+              {"test_perplexity", t.test},
               {"curve", curve}};
-  j["nplm"] = {{"describe", cmp.nplm.model},      {"params", cmp.nplm.params},
+  j["nplm"] = {{"describe", cmp.nplm.model},
+               {"params", cmp.nplm.params},
                {"flops_per_token", cmp.nplm.flops_per_token},
                {"tokens_trained", cmp.nplm.tokens_trained},
-               {"val_perplexity", cmp.nplm.validation}, {"test_perplexity", cmp.nplm.test}};
+               {"val_perplexity", cmp.nplm.validation},
+               {"test_perplexity", cmp.nplm.test}};
   nlohmann::json heads = nlohmann::json::array();
   for (const auto& f : att.heads)
-    heads.push_back({{"layer", f.layer + 1}, {"head", f.head + 1}, {"start", f.start},
-                     {"previous", f.previous}, {"line_end", f.line_end},
-                     {"same_place", f.same_place}, {"uniform", f.uniform_place}});
+    heads.push_back({{"layer", f.layer + 1},
+                     {"head", f.head + 1},
+                     {"start", f.start},
+                     {"previous", f.previous},
+                     {"line_end", f.line_end},
+                     {"same_place", f.same_place},
+                     {"uniform", f.uniform_place}});
   j["attention"] = {{"poem", att.poem}, {"poems_measured", att.poems}, {"heads", heads}};
   nlohmann::json s = nlohmann::json::array();
   for (const auto& st : samples)
-    s.push_back({{"temperature", st.temperature}, {"top_k", st.top_k}, {"regular", st.regular},
-                 {"mean_length", st.mean_length}, {"poems", st.poems}});
+    s.push_back({{"temperature", st.temperature},
+                 {"top_k", st.top_k},
+                 {"regular", st.regular},
+                 {"mean_length", st.mean_length},
+                 {"poems", st.poems}});
   j["samples"] = s;
   j["timing_seconds"] = {{"training", t.seconds}, {"tokens_per_second", t.tokens_per_second}};
   return j;

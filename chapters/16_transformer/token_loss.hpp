@@ -38,8 +38,8 @@ struct TokenCrossEntropy {
       T* g = dZ.colptr(j);
       const arma::uword y = targets[j];
       if (y >= V)
-        throw course::Error("loss: target id " + std::to_string(y) + " is not below V = " +
-                            std::to_string(V));
+        throw course::Error("loss: target id " + std::to_string(y) +
+                            " is not below V = " + std::to_string(V));
       T z_max = z[0];
       for (arma::uword k = 1; k < V; ++k) z_max = std::max(z_max, z[k]);
       T sum = 0;

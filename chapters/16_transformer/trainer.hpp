@@ -21,14 +21,14 @@ namespace gpt {
 
 /// How to train.
 struct TrainConfig {
-  arma::uword T = 64;            ///< tokens per window
-  arma::uword B = 16;            ///< windows per batch
-  arma::uword steps = 200;       ///< total steps (the schedule's S)
-  arma::uword warmup = 20;       ///< warm-up steps (W)
-  double eta = 3e-3;             ///< peak learning rate
-  double eta_min = 3e-4;         ///< the floor
-  double lambda = 0.1;           ///< AdamW's decoupled weight decay
-  double clip = 1.0;             ///< maximum global gradient norm (0: no clipping)
+  arma::uword T = 64;       ///< tokens per window
+  arma::uword B = 16;       ///< windows per batch
+  arma::uword steps = 200;  ///< total steps (the schedule's S)
+  arma::uword warmup = 20;  ///< warm-up steps (W)
+  double eta = 3e-3;        ///< peak learning rate
+  double eta_min = 3e-4;    ///< the floor
+  double lambda = 0.1;      ///< AdamW's decoupled weight decay
+  double clip = 1.0;        ///< maximum global gradient norm (0: no clipping)
 };
 
 // [trainer]
@@ -39,8 +39,11 @@ class GptTrainer {
   using Mat = arma::Mat<T>;
 
   GptTrainer(Gpt<T>& model, const TrainConfig& c)
-      : model_(model), c_(c), params_(model.params()),
-        optimizer_(params_, c.eta, c.lambda), schedule_{c.eta, c.eta_min, c.warmup, c.steps} {}
+      : model_(model),
+        c_(c),
+        params_(model.params()),
+        optimizer_(params_, c.eta, c.lambda),
+        schedule_{c.eta, c.eta_min, c.warmup, c.steps} {}
 
   /// Called after every step with the number of steps done (the allocation test counts here).
   std::function<void(arma::uword steps_done)> after_step;
@@ -48,12 +51,12 @@ class GptTrainer {
   // [train_step]
   /// \brief One step: \return the batch's mean cross-entropy (nats)
   T step(const arma::umat& ids, const arma::uvec& targets) {
-    const Mat& Z = model_.forward(ids);           // 1. forward: logits (V x B*T)
-    const T L = loss_.forward(Z, targets);        // 2. loss: mean -log p(target)
+    const Mat& Z = model_.forward(ids);     // 1. forward: logits (V x B*T)
+    const T L = loss_.forward(Z, targets);  // 2. loss: mean -log p(target)
     if (!std::isfinite(double(L))) diverged(L);
-    model_.backward(loss_.dZ);                    // 3. backward: every dW, tied dC summed
+    model_.backward(loss_.dZ);                      // 3. backward: every dW, tied dC summed
     last_norm_ = clip_gradients(params_, c_.clip);  //    clip the global norm
-    optimizer_.eta = schedule_.eta_at(steps_);    // 4. update: AdamW at this step's rate
+    optimizer_.eta = schedule_.eta_at(steps_);      // 4. update: AdamW at this step's rate
     optimizer_.step();
     ++steps_;
     if (after_step) after_step(steps_);
