@@ -29,7 +29,7 @@ struct Config {
   arma::uword batch_size = 8;    ///< --batch-size: windows per step
   arma::uword steps = 150;       ///< --steps
   arma::uword warmup = 15;       ///< --warmup
-  double eta = 5e-3;             ///< --eta: peak learning rate
+  double eta = 4e-3;             ///< --eta: peak learning rate
   double lambda = 0.1;           ///< --weight-decay
   double clip = 1.0;             ///< --clip
   arma::uword evaluations = 3;   ///< --evaluations: validation points on the curve
