@@ -106,7 +106,7 @@ void plot(const Trained& t, const Comparison& cmp, const AttentionStudy& att,
       captions.push_back(head_name(att.heads[k]));
     }
     course::PlotOptions o{
-        "Attention on a validation quatrain: row = query, column = key (black 0, white 1)", "", ""};
+        "Attention on a validation quatrain: row = query, column = key (white 0, black 1)", "", ""};
     o.height = 520;
     course::image_grid(common.out("attention_maps.png"), o, images, T, T,
                        std::min<arma::uword>(4, att.maps.size()), captions);
