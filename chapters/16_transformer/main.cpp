@@ -25,11 +25,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   chapter.knob("--context", c.context, "n_ctx: tokens per training window", 128)
       ->check(CLI::Range(2, 1024));
-  chapter.knob("--batch-size", c.batch_size, "windows per step", 4)->check(CLI::Range(1, 4096));
-  chapter.knob("--steps", c.steps, "training steps", 6000)->check(CLI::Range(2, 100000000));
-  chapter.knob("--warmup", c.warmup, "warm-up steps (fewer than --steps)", 300)
+  chapter.knob("--batch-size", c.batch_size, "windows per step", 8)->check(CLI::Range(1, 4096));
+  chapter.knob("--steps", c.steps, "training steps", 4000)->check(CLI::Range(2, 100000000));
+  chapter.knob("--warmup", c.warmup, "warm-up steps (fewer than --steps)", 200)
       ->check(CLI::Range(1, 100000000));
-  chapter.option("--eta", c.eta, "peak learning rate (cosine decay to eta/10)")
+  chapter.knob("--eta", c.eta, "peak learning rate (cosine decay to eta/10)", 0.006)
       ->check(course::positive());
   chapter.option("--weight-decay", c.lambda, "AdamW's decoupled weight decay")
       ->check(CLI::Range(0.0, 1.0));
