@@ -8,12 +8,15 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "chapters/15_language_model/corpus.hpp"
 #include "chapters/16_transformer/adamw.hpp"
 #include "chapters/16_transformer/attention.hpp"
 #include "chapters/16_transformer/block.hpp"
 #include "chapters/16_transformer/checkpoint.hpp"
+#include "chapters/16_transformer/experiments.hpp"
 #include "chapters/16_transformer/gpt.hpp"
 #include "chapters/16_transformer/poem_stream.hpp"
 #include "chapters/16_transformer/token_loss.hpp"
@@ -510,4 +513,16 @@ BOOST_AUTO_TEST_CASE(the_shipped_checkpoint_loads_with_its_vocabulary_and_predic
       evaluate(*c.model, lm::encode_poems(*c.vocabulary, corpus.poems, all)).perplexity();
   BOOST_TEST_MESSAGE("shipped checkpoint on the fixture poems: perplexity " << ppl);
   BOOST_TEST(ppl < 120.0);
+}
+
+// The chapter compares its GPT with chapter 15's model through constants (chapter 16 does not
+// run chapter 15); they must be chapter 15's committed --full record, so they cannot drift.
+BOOST_AUTO_TEST_CASE(chapter_15s_numbers_are_its_committed_full_run) {
+  const std::string path =
+      kFixtures + "/../../chapters/15_language_model/figures/summary_full.json";
+  std::ifstream in(path);
+  BOOST_REQUIRE_MESSAGE(in, "cannot read " << path);
+  const nlohmann::json model = nlohmann::json::parse(in)["model"];
+  BOOST_TEST(model["validation_perplexity"].get<double>() == ch16::kNplmValidation);
+  BOOST_TEST(model["test_perplexity"].get<double>() == ch16::kNplmTest);
 }

@@ -26,11 +26,6 @@ std::vector<Item> evenly_spaced(const std::vector<Item>& items, std::size_t coun
   return kept;
 }
 
-/// Chapter 15's --full run of its model (n 12, d 32, h 128): chapters/15_language_model/
-/// figures/summary_full.json, "model": validation and test perplexity, 12,000 steps x 256.
-constexpr double kNplmValidation = 201.7297042355671, kNplmTest = 202.133519779432;
-constexpr double kNplmTokens = 12000.0 * 256.0;
-
 }  // namespace
 
 // [load_data]

@@ -19,6 +19,12 @@
 /// \brief Chapter 16's executable: its experiments and their report.
 namespace ch16 {
 
+/// Chapter 15's --full run of its model (n 12, d 32, h 128), the model to beat: the values of
+/// chapters/15_language_model/figures/summary_full.json's "model" (a test holds them equal), and
+/// its 12,000 steps x 256 predictions.
+constexpr double kNplmValidation = 201.7297042355671, kNplmTest = 202.133519779432;
+constexpr double kNplmTokens = 12000.0 * 256.0;
+
 /// The chapter's knobs (flags, declared in main.cpp), with their quick defaults.
 struct Config {
   std::size_t min_count = 10;    ///< --min-count: chapter 15's vocabulary rule (V = 5,061)
