@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "chapters/07_softmax_cross_entropy/confusion_plot.hpp"
 #include "chapters/07_softmax_cross_entropy/experiments.hpp"
 #include "common/matrix.hpp"
 #include "common/plot.hpp"
@@ -104,11 +105,7 @@ inline void plot_confusion(const Classifier& r, const course::CommonOptions& com
                         "predicted", "true"};
   o.width = 760;
   o.height = 640;
-  arma::umat errors = r.confusion;
-  errors.diag().zeros();
-  o.extra = "set cbrange [0:" + std::to_string(2 * std::max<arma::uword>(1, errors.max())) + "]";
-  course::heatmap(common.out("confusion_" + r.dataset + ".png"), o,
-                  arma::conv_to<arma::mat>::from(r.confusion), names, names);
+  mlp::plot_confusion(common.out("confusion_" + r.dataset + ".png"), o, r.confusion, names);
 }
 
 /// Training loss per epoch of every dataset, and a confusion matrix per dataset.

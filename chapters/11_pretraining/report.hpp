@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "chapters/07_softmax_cross_entropy/confusion_plot.hpp"
 #include "chapters/11_pretraining/experiments.hpp"
 #include "common/matrix.hpp"
 #include "common/plot.hpp"
@@ -35,9 +36,11 @@ inline void plot(Pretrained& p, const Digits& d, const course::CommonOptions& co
 
   const arma::umat C = course::confusion_matrix(d.test.labels, p.predicted, kClasses);
   const std::vector<std::string> names = {"0", "1", "2", "3", "4"};
-  course::heatmap(common.out("confusion.png"),
-                  {"Test digits 0-4: true (rows) vs predicted (columns)", "predicted", "true"},
-                  arma::conv_to<arma::mat>::from(C), names, names);
+  mlp::plot_confusion(common.out("confusion.png"),
+                      {"Test digits 0-4: true (rows) vs predicted (columns); colours up to twice "
+                       "the largest error count",
+                       "predicted", "true"},
+                      C, names);
 
   // What training wrote into the first layer: row j of W1 - W1(init) as a 28x28 image.
   // Weights of pixels that are 0 in every image (the border) get no gradient: they stay.
@@ -57,6 +60,10 @@ inline void plot(Pretrained& p, const Digits& d, const course::CommonOptions& co
 inline nlohmann::json summary(Pretrained& p, const Digits& d, const Config& c,
                               const std::vector<std::string>& paths, bool identical) {
   const arma::uword n_test = d.test.X.n_cols;
+  const arma::umat C = course::confusion_matrix(d.test.labels, p.predicted, kClasses);
+  std::vector<std::vector<arma::uword>> confusion;
+  for (arma::uword i = 0; i < C.n_rows; ++i)
+    confusion.push_back(arma::conv_to<std::vector<arma::uword>>::from(C.row(i)));
   return {
       {"headline", "digits 0-4: test accuracy " + course::percent(p.accuracy) + " (" +
                        std::to_string(p.correct) + "/" + std::to_string(n_test) +
@@ -75,6 +82,8 @@ inline nlohmann::json summary(Pretrained& p, const Digits& d, const Config& c,
       {"test_correct", p.correct},
       {"test_images", n_test},
       {"test_accuracy", p.accuracy},
+      {"test_errors", n_test - p.correct},
+      {"confusion", confusion},                   // row i: true digit i, column j: predicted j
       {"checkpoint", "mnist04_mlp.safetensors"},  // in the output folder
       {"also_saved_to", c.save_path},
       {"checkpoint_bytes", std::filesystem::file_size(paths.back())},
