@@ -101,6 +101,11 @@ bool gnuplot_available() {
   return false;
 }
 
+namespace {
+/// Styles with a third column, the error bar: yerrorlines, yerrorbars, boxerrorbars.
+bool has_error_bars(const Series& s) { return s.style.find("error") != std::string::npos; }
+}  // namespace
+
 void line_plot(const std::string& png, const PlotOptions& o, const std::vector<Series>& series) {
   std::ostringstream csv;
   csv << "series,x,y,err\n";
@@ -116,7 +121,7 @@ void line_plot(const std::string& png, const PlotOptions& o, const std::vector<S
   g << "set grid\n" << o.extra << "\nplot ";
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
-    g << (k ? ", " : "") << "'-' using 1:2" << (s.style == "yerrorlines" ? ":3" : "") << " with "
+    g << (k ? ", " : "") << "'-' using 1:2" << (has_error_bars(s) ? ":3" : "") << " with "
       << s.style << " lw 2 lc rgb '" << kColours[k % 10] << "' title " << quoted(s.title);
   }
   if (series.empty()) g << "0 notitle";
@@ -124,7 +129,7 @@ void line_plot(const std::string& png, const PlotOptions& o, const std::vector<S
   for (const auto& s : series) {
     for (std::size_t i = 0; i < s.x.size(); ++i) {
       g << s.x[i] << " " << s.y[i];
-      if (s.style == "yerrorlines") g << " " << (i < s.err.size() ? s.err[i] : 0.0);
+      if (has_error_bars(s)) g << " " << (i < s.err.size() ? s.err[i] : 0.0);
       g << "\n";
     }
     g << "e\n";

@@ -22,7 +22,8 @@ struct Series {
   std::vector<double> x;        ///< x values
   std::vector<double> y;        ///< y values, as many as x
   std::string style = "lines";  ///< gnuplot style: "lines", "points", "linespoints", "yerrorlines"
-  std::vector<double> err;      ///< error bars (only with style "yerrorlines")
+  std::vector<double> err;      ///< error bars (only with a style that has them: "yerrorlines",
+                                ///< "yerrorbars", "boxerrorbars")
 };
 
 /// What every plot has: a title, axis labels and a size.

@@ -101,13 +101,15 @@ inline std::vector<course::Series> curves(const TaskRuns& r) {
   return series;
 }
 
-/// Each method's gain over scratch at one k, a point per method (linear probe at x = 1 ...).
-inline course::Series gain_series(const TaskRuns& r, arma::uword k, const std::string& title) {
-  course::Series s{title, {}, {}, "yerrorlines", {}};
+/// Each method's gain over scratch at one k, as bars with error bars: one group of bars per
+/// method (linear probe at x = 1 ...), this k's bar at offset `shift` inside the group.
+inline course::Series gain_bars(const TaskRuns& r, arma::uword k, const std::string& title,
+                                double shift) {
+  course::Series s{title, {}, {}, "boxerrorbars", {}};
   const auto& methods = mlp::all_methods();
   for (std::size_t m = 1; m < methods.size(); ++m) {
     const course::MeanSd d = gain_over_scratch(r, methods[m], k);
-    s.x.push_back(double(m));
+    s.x.push_back(double(m) + shift);
     s.y.push_back(d.mean);
     s.err.push_back(d.sd);
   }
@@ -129,17 +131,27 @@ inline void plot(const TaskRuns& digits, const TaskRuns& fashion, const Config& 
   course::line_plot(common.out("accuracy_vs_k.png"), o, curves(digits));
 
   course::PlotOptions g{
-      "What the body pretrained on digits 0-4 adds (accuracy minus scratch's, same subsets)", "",
-      "gain over training from scratch (points)"};
+      "What the body pretrained on digits 0-4 adds (accuracy minus scratch's, same subsets; "
+      "mean +- sd)",
+      "", "gain over training from scratch (points)"};
+  const std::size_t n_bars = c.ks.size() + (c.fashion_k > 0 ? 1 : 0);
+  const double width = 0.8 / double(n_bars);  // the bars of one method fill 0.8 of its slot
   g.extra =
       "set xtics ('linear probe' 1, 'fine-tune' 2, 'discriminative lrs' 3, 'gradual "
-      "unfreezing' 4)\nset xrange [0.5:4.5]\nset xzeroaxis lt -1";
+      "unfreezing' 4)\nset xrange [0.5:4.5]\nset xzeroaxis lt -1\nset grid noxtics\n"
+      "set boxwidth " +
+      std::to_string(width) +
+      " absolute\nset style fill solid 0.7 border -1\nset errorbars lw 1 lc rgb 'black'\n"
+      "set key inside bottom left";
   std::vector<course::Series> gains;
-  for (const arma::uword k : c.ks)
-    gains.push_back(gain_series(digits, k, "digits 5-9, k = " + std::to_string(k)));
-  if (c.fashion_k > 0)
+  auto shift = [&](std::size_t i) { return (double(i) - 0.5 * double(n_bars - 1)) * width; };
+  for (std::size_t i = 0; i < c.ks.size(); ++i)
     gains.push_back(
-        gain_series(fashion, c.fashion_k, "Fashion-MNIST, k = " + std::to_string(c.fashion_k)));
+        gain_bars(digits, c.ks[i], "digits 5-9, k = " + std::to_string(c.ks[i]), shift(i)));
+  if (c.fashion_k > 0)
+    gains.push_back(gain_bars(fashion, c.fashion_k,
+                              "Fashion-MNIST, k = " + std::to_string(c.fashion_k),
+                              shift(n_bars - 1)));
   course::line_plot(common.out("transfer_gain.png"), g, gains);
 }
 
@@ -152,6 +164,53 @@ inline nlohmann::json to_json(const TaskRuns& r) {
       j[mlp::method_name(method)][std::to_string(k)] = {
           {"mean", a.mean}, {"sd", a.sd}, {"runs", runs}};
     }
+  return j;
+}
+
+/// The results by method name without spaces ("linear_probe"), the form the lessons' number
+/// markers can address: {"fine_tune": {"100": {"mean": .., "sd": .., "gain_mean": ..,
+/// "gain_sd": .., "subsets_ahead_of_scratch": ..}}} with accuracies as fractions and gains over
+/// scratch in points.
+inline nlohmann::json by_method(const TaskRuns& r) {
+  nlohmann::json j;
+  for (const auto& [method, by_k] : r.accuracy) {
+    std::string slug = mlp::method_name(method);
+    std::replace_if(
+        slug.begin(), slug.end(), [](char ch) { return ch == ' ' || ch == '-'; }, '_');
+    for (const auto& [k, runs] : by_k) {
+      const course::MeanSd a = course::mean_sd(runs);
+      nlohmann::json& e = j[slug][std::to_string(k)];
+      e = {{"mean", a.mean}, {"sd", a.sd}};
+      if (method != Method::Scratch) {
+        const course::MeanSd g = gain_over_scratch(r, method, k);
+        const auto& a = r.accuracy.at(method).at(k);
+        const auto& b = r.accuracy.at(Method::Scratch).at(k);
+        std::size_t ahead = 0;  // subsets on which the method beat scratch
+        for (std::size_t i = 0; i < a.size(); ++i) ahead += a[i] > b[i];
+        e["gain_mean"] = g.mean;
+        e["gain_sd"] = g.sd;
+        e["subsets_ahead_of_scratch"] = ahead;
+      }
+    }
+  }
+  return j;
+}
+
+/// Discriminative rates minus plain fine-tuning on the same subsets, per k: {"100": {"mean",
+/// "sd" (points), "subsets_ahead"}}; the two differ only in the rates of the body's layers.
+inline nlohmann::json discriminative_vs_fine_tune(const TaskRuns& r) {
+  nlohmann::json j;
+  for (const arma::uword k : r.ks) {
+    const auto& a = r.accuracy.at(Method::Discriminative).at(k);
+    const auto& b = r.accuracy.at(Method::FineTune).at(k);
+    std::vector<double> d;
+    for (std::size_t i = 0; i < a.size(); ++i) d.push_back(100 * (a[i] - b[i]));
+    const course::MeanSd m = course::mean_sd(d);
+    j[std::to_string(k)] = {
+        {"mean", m.mean},
+        {"sd", m.sd},
+        {"subsets_ahead", std::count_if(d.begin(), d.end(), [](double x) { return x > 0; })}};
+  }
   return j;
 }
 
@@ -194,7 +253,13 @@ inline nlohmann::json summary(Results& r, const Headline& h, const Config& c) {
                        {{"digits_runs", r.digits.seconds},
                         {"fashion_runs", r.fashion.seconds},
                         {"training_only", r.digits.train_seconds + r.fashion.train_seconds}}}};
-  if (c.fashion_k > 0) s["fashion"] = to_json(r.fashion);
+  s["by_method"]["digits_5_9"] = by_method(r.digits);
+  s["discriminative_vs_fine_tune"] = discriminative_vs_fine_tune(r.digits);
+  s["untouched_body_random_head"]["sd"] = course::mean_sd(r.untouched).sd;
+  if (c.fashion_k > 0) {
+    s["fashion"] = to_json(r.fashion);
+    s["by_method"]["fashion"] = by_method(r.fashion);
+  }
   return s;
 }
 
