@@ -73,7 +73,7 @@ struct AdapterScore {
 /// \brief `--load-adapter`: put the adapter on the base, score it on the test digits 5-9.
 inline AdapterScore evaluate_adapter(const Config& c, const std::string& data_dir) {
   auto adapted = mlp::load_adapter<float>(c.base, c.load_adapter);
-  std::cout << "Loaded " << c.load_adapter << " onto " << c.base << ":\n  "
+  std::cout << "Loaded " << c.load_adapter << " onto " << mlp::checkpoint_name(c.base) << ":\n  "
             << adapted.net.describe() << "\n";
   for (const auto& [key, value] : adapted.metadata)
     std::cout << "  " << key << ": " << value << "\n";
@@ -90,8 +90,8 @@ inline AdapterScore evaluate_adapter(const Config& c, const std::string& data_di
 inline mlp::TaskData load_task(const Config& c, const std::string& data_dir) {
   mlp::TaskData task = mlp::load_digits_5_9(data_dir);
   std::cout << task.name << " (relabelled 0-4): pool of " << task.pool.X.n_cols
-            << " training images, " << task.test.X.n_cols << " test images; base " << c.base
-            << "\n";
+            << " training images, " << task.test.X.n_cols << " test images; base "
+            << mlp::checkpoint_name(c.base) << "\n";
   return task;
 }
 

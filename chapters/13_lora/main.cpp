@@ -5,9 +5,9 @@
 // the best rank within 10% of full fine-tuning's trainable numbers; for one run, the adapter
 // saved as its own small safetensors file, loaded back onto the base checkpoint, merged into
 // plain Dense layers, the base weights checked bit for bit; the singular values of what full
-// fine-tuning changed. Then the tables, plots and summary.json (report.hpp). --tune picks the
-// learning rates on held-out training images instead (tune.hpp); --load-adapter scores an
-// adapter file on the base.
+// fine-tuning changed. Then the tables, plots and summary.json (report.hpp); --full also runs
+// the grid of learning rates --tune runs. --tune picks the learning rates on held-out training
+// images instead (tune.hpp); --load-adapter scores an adapter file on the base.
 
 #include "chapters/13_lora/experiments.hpp"
 #include "chapters/13_lora/report.hpp"
@@ -86,6 +86,14 @@ int main(int argc, char** argv) {
       plot_spectrum(spectrum, common);
       plot_gaps(cmp, c, common);
     }
-    return summary(cmp, best, checks, spectrum, c, task.test.X.n_cols);
+    nlohmann::json s = summary(cmp, best, checks, spectrum, c, task.test.X.n_cols);
+    if (common.full) {  // the full run also records how the rates were chosen (--tune's grid)
+      Config tc = c;
+      tc.n_seeds = 5;
+      const std::vector<TuneRow> rows = tune_rates(task, tc, seed);
+      print(rows, tc);
+      s["tune"] = summary(rows, tc, common);
+    }
+    return s;
   });
 }

@@ -207,6 +207,41 @@ inline nlohmann::json to_json(const Spectrum& s, const Config& c) {
   return j;
 }
 
+/// A method's name without spaces, as the lessons' number markers address it: "linear_probe",
+/// "lora_r8", "full_fine_tune".
+inline std::string slug(const Adaptation& m) {
+  if (m.kind == Adaptation::LoRA) return "lora_r" + std::to_string(m.rank);
+  std::string s = m.name();
+  std::replace_if(
+      s.begin(), s.end(), [](char ch) { return ch == ' ' || ch == '-'; }, '_');
+  return s;
+}
+
+/// Per k and method (by slug): accuracy mean and sd, trainable numbers, and the paired
+/// difference to full fine-tuning on the same subsets in points (mean, sd, and on how many
+/// subsets the method was behind).
+inline nlohmann::json by_method(const Comparison& cmp) {
+  nlohmann::json j;
+  for (const auto& [k, runs] : cmp.runs)
+    for (const auto& run : runs) {
+      const course::MeanSd a = course::mean_sd(run.accuracy);
+      std::vector<double> d;
+      for (std::size_t i = 0; i < run.accuracy.size(); ++i)
+        d.push_back(100 * (run.accuracy[i] - runs.back().accuracy[i]));
+      const course::MeanSd g = course::mean_sd(d);
+      j[std::to_string(k)][slug(run.method)] = {
+          {"mean", a.mean},
+          {"sd", a.sd},
+          {"trainable", run.trainable},
+          {"gap_mean", g.mean},
+          {"gap_sd", g.sd},
+          {"gap_min", *std::min_element(d.begin(), d.end())},
+          {"gap_max", *std::max_element(d.begin(), d.end())},
+          {"subsets_behind", std::count_if(d.begin(), d.end(), [](double x) { return x < 0; })}};
+    }
+  return j;
+}
+
 /// \brief summary.json's chapter fields for the comparison.
 inline nlohmann::json summary(const Comparison& cmp, const BestRank& b, const AdapterChecks& checks,
                               const Spectrum& spectrum, const Config& c, arma::uword n_test) {
@@ -218,8 +253,10 @@ inline nlohmann::json summary(const Comparison& cmp, const BestRank& b, const Ad
           {"trainable", run.trainable}, {"mean", a.mean}, {"sd", a.sd}, {"runs", run.accuracy}};
     }
   nlohmann::json timing = {{"training", cmp.train_seconds}};
-  for (const auto& run : cmp.headline(c))
+  for (const auto& run : cmp.headline(c)) {
     timing["per_run_" + run.method.name()] = run.seconds / double(c.n_seeds);
+    timing["per_run"][slug(run.method)] = run.seconds / double(c.n_seeds);
+  }
   const mlp::Rates& r = c.rates;
   nlohmann::json best = nullptr;
   if (b.best)
@@ -245,6 +282,7 @@ inline nlohmann::json summary(const Comparison& cmp, const BestRank& b, const Ad
             {"min_steps", c.recipe.min_steps}}},
           {"test_images", n_test},
           {"results", by_k},
+          {"by_method", by_method(cmp)},
           {"headline_k", c.ks.front()},
           {"full_fine_tune_accuracy", b.full_accuracy},
           {"full_fine_tune_trainable", b.full->trainable},
