@@ -199,26 +199,26 @@ BOOST_AUTO_TEST_CASE(the_residual_init_keeps_the_stream_bounded_at_depth_50) {
 // ---- 2. The lesson's hand-computed example ---------------------------------------------------
 
 // x = (1, 3, 3, 9): mu = 4, sigma^2 = (9 + 1 + 1 + 25)/4 = 9, s = 1/3, xhat = (-1, -1/3, -1/3,
-// 5/3). gamma = (1, 2, 1, 1/2), beta = (0, 0, 1, 0): y = (-1, -2/3, 2/3, 5/6). dy = (0, 1, 0, 0): g
-// = gamma dy = (0, 2, 0, 0), mean(g) = 1/2, mean(g xhat) = -1/6, dx = s (g - 1/2 + xhat/6) = (-6,
-// 13, -5, -2)/27; dgamma = dy xhat = (0, -1/3, 0, 0), dbeta = dy.
+// 5/3). gamma = (1, 2, 1, 1/2), beta = (0, 0, 1, 0): a = (-1, -2/3, 2/3, 5/6). da = (0, 1, 0, 0): g
+// = gamma da = (0, 2, 0, 0), mean(g) = 1/2, mean(g xhat) = -1/6, dx = s (g - 1/2 + xhat/6) = (-6,
+// 13, -5, -2)/27; dgamma = da xhat = (0, -1/3, 0, 0), dbeta = da.
 BOOST_AUTO_TEST_CASE(layer_norm_by_hand) {
   LayerNorm<double> ln(4, /*eps=*/0.0);  // eps = 0 here so the numbers are exact fractions
   ln.gamma = arma::vec{1.0, 2.0, 1.0, 0.5};
   ln.beta = arma::vec{0.0, 0.0, 1.0, 0.0};
   const arma::mat x = arma::vec{1.0, 3.0, 3.0, 9.0};
-  const arma::mat& y = ln.forward(x);
+  const arma::mat& a = ln.forward(x);
   BOOST_TEST(ln.mean()(0, 0) == 4.0);
   BOOST_TEST(ln.rstd()(0, 0) == 1.0 / 3.0, tt::tolerance(1e-15));
-  const arma::vec y_expected = {-1.0, -2.0 / 3, 2.0 / 3, 5.0 / 6};
-  BOOST_TEST(arma::approx_equal(y, y_expected, "absdiff", 1e-15));
-  const arma::mat dy = arma::vec{0.0, 1.0, 0.0, 0.0};
-  const arma::mat& dx = ln.backward(dy);
+  const arma::vec a_expected = {-1.0, -2.0 / 3, 2.0 / 3, 5.0 / 6};
+  BOOST_TEST(arma::approx_equal(a, a_expected, "absdiff", 1e-15));
+  const arma::mat da = arma::vec{0.0, 1.0, 0.0, 0.0};
+  const arma::mat& dx = ln.backward(da);
   const arma::vec dx_expected = arma::vec{-6.0, 13.0, -5.0, -2.0} / 27.0;
   BOOST_TEST(arma::approx_equal(dx, dx_expected, "absdiff", 1e-15));
   BOOST_TEST(arma::approx_equal(ln.dgamma, arma::vec{0.0, -1.0 / 3, 0.0, 0.0}, "absdiff", 1e-15));
   BOOST_TEST(arma::approx_equal(ln.dbeta, arma::vec{0.0, 1.0, 0.0, 0.0}, "absdiff", 0.0));
-  // The two invariances: shifting x or scaling it does not change y, so dx sums to 0 and is
+  // The two invariances: shifting x or scaling it does not change a, so dx sums to 0 and is
   // orthogonal to xhat.
   const arma::vec xhat = {-1.0, -1.0 / 3, -1.0 / 3, 5.0 / 3};
   BOOST_TEST(arma::accu(dx) == 0.0, tt::tolerance(1e-15));
@@ -227,28 +227,28 @@ BOOST_AUTO_TEST_CASE(layer_norm_by_hand) {
   LayerNorm<double> ln_eps(4);
   ln_eps.gamma = ln.gamma;
   ln_eps.beta = ln.beta;
-  BOOST_TEST(arma::approx_equal(ln_eps.forward(x), y_expected, "absdiff", 1e-6));
+  BOOST_TEST(arma::approx_equal(ln_eps.forward(x), a_expected, "absdiff", 1e-6));
 }
 
 // ---- 3. Backward against an oracle, and gradient checks in double ----------------------------
 
 // The layer's loop form against the math section's matrix form, column by column:
-// dx = diag(s) (I - 1 1^T/n - xhat xhat^T/n) (gamma % dy).
+// dx = diag(s) (I - 1 1^T/n - xhat xhat^T/n) (gamma % da).
 BOOST_AUTO_TEST_CASE(layer_norm_backward_equals_its_jacobian_written_out) {
   course::Rng rng(7);
   const arma::uword n = 6, m = 5;
   LayerNorm<double> ln(n);
   course::fill_normal(ln.gamma, rng);
-  const arma::mat X = randn(n, m, rng, 2.0), dY = randn(n, m, rng);
+  const arma::mat X = randn(n, m, rng, 2.0), dA = randn(n, m, rng);
   ln.forward(X);
-  const arma::mat dX = ln.backward(dY);
+  const arma::mat dX = ln.backward(dA);
   for (arma::uword j = 0; j < m; ++j) {
     const arma::vec x = X.col(j);
     const double mu = arma::mean(x), var = arma::var(x, 1), s = 1 / std::sqrt(var + 1e-5);
     const arma::vec xhat = (x - mu) * s;
     const arma::mat J =
         s * (arma::eye(n, n) - arma::ones(n, n) / double(n) - xhat * xhat.t() / double(n));
-    const arma::vec oracle = J * (ln.gamma % dY.col(j));
+    const arma::vec oracle = J * (ln.gamma % dA.col(j));
     BOOST_TEST(arma::approx_equal(dX.col(j), oracle, "absdiff", 1e-13), "column " << j);
   }
 }

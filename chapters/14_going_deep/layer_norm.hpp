@@ -27,14 +27,14 @@ namespace mlp {
 /// \brief Layer normalization of every column (example i), over its n features j:
 /// \f[ \mu_i = \frac1n \sum_j x_{ji}, \quad \sigma_i^2 = \frac1n \sum_j (x_{ji} - \mu_i)^2, \quad
 ///     \hat x_{ji} = \frac{x_{ji} - \mu_i}{\sqrt{\sigma_i^2 + \epsilon}}, \quad
-///     y_{ji} = \gamma_j \hat x_{ji} + \beta_j. \f]
-/// Backward, for \f$ g_{ji} = \gamma_j\, \partial L/\partial y_{ji} \f$ and
+///     a_{ji} = \gamma_j \hat x_{ji} + \beta_j. \f]
+/// Backward, for \f$ g_{ji} = \gamma_j\, \partial L/\partial a_{ji} \f$ and
 /// \f$ s_i = 1/\sqrt{\sigma_i^2 + \epsilon} \f$:
 /// \f[ \frac{\partial L}{\partial x_{ji}} = s_i \Big( g_{ji} - \frac1n \sum_k g_{ki}
 ///       - \hat x_{ji}\, \frac1n \sum_k g_{ki} \hat x_{ki} \Big), \quad
-///     \frac{\partial L}{\partial \gamma_j} = \sum_i \frac{\partial L}{\partial y_{ji}}
+///     \frac{\partial L}{\partial \gamma_j} = \sum_i \frac{\partial L}{\partial a_{ji}}
 ///       \hat x_{ji}, \quad
-///     \frac{\partial L}{\partial \beta_j} = \sum_i \frac{\partial L}{\partial y_{ji}}. \f]
+///     \frac{\partial L}{\partial \beta_j} = \sum_i \frac{\partial L}{\partial a_{ji}}. \f]
 /// The variance divides by n (the paper's and PyTorch's choice); \f$\epsilon = 10^{-5}\f$ as in
 /// PyTorch's `nn.LayerNorm` keeps a constant column finite (its \f$\hat x\f$ is 0).
 template <class T>
@@ -68,13 +68,13 @@ class LayerNorm : public Layer<T> {
                           " rows (features), got " + std::to_string(X.n_rows) + " x " +
                           std::to_string(X.n_cols));
     X_ = &X;                          // kept for backward, with mean and rstd
-    Y_.set_size(X.n_rows, X.n_cols);  // (n x m)
+    A_.set_size(X.n_rows, X.n_cols);  // (n x m)
     mean_.set_size(1, X.n_cols);      // (1 x m) mu_i
     rstd_.set_size(1, X.n_cols);      // (1 x m) s_i = 1 / sqrt(sigma_i^2 + eps)
     const arma::uword n_ = n();
     for (arma::uword i = 0; i < X.n_cols; ++i) {  // example i: one column, contiguous
       const T* x = X.colptr(i);
-      T* y = Y_.colptr(i);
+      T* a = A_.colptr(i);
       T mu = 0;
       for (arma::uword j = 0; j < n_; ++j) mu += x[j];
       mu /= T(n_);  // mu = (1/n) sum_j x_j
@@ -83,30 +83,30 @@ class LayerNorm : public Layer<T> {
       var /= T(n_);                             // sigma^2 = (1/n) sum_j (x_j - mu)^2
       const T s = T(1) / std::sqrt(var + eps);  // s = 1 / sqrt(sigma^2 + eps)
       for (arma::uword j = 0; j < n_; ++j)
-        y[j] = gamma[j] * ((x[j] - mu) * s) + beta[j];  // y = gamma xhat + beta
+        a[j] = gamma[j] * ((x[j] - mu) * s) + beta[j];  // a = gamma xhat + beta
       mean_[i] = mu;
       rstd_[i] = s;
     }
-    return Y_;
+    return A_;
   }
   // [layernorm_forward]
 
   // [layernorm_backward]
-  const Mat& backward(const Mat& dY, bool need_dX = true) override {
-    // In the forward pass y = gamma xhat + beta with xhat = (x - mu) s, so now, per example:
+  const Mat& backward(const Mat& dA, bool need_dX = true) override {
+    // In the forward pass a = gamma xhat + beta with xhat = (x - mu) s, so now, per example:
     dgamma.zeros();
     dbeta.zeros();
-    if (need_dX) dX_.set_size(dY.n_rows, dY.n_cols);
+    if (need_dX) dX_.set_size(dA.n_rows, dA.n_cols);
     const arma::uword n_ = n();
-    for (arma::uword i = 0; i < dY.n_cols; ++i) {
+    for (arma::uword i = 0; i < dA.n_cols; ++i) {
       const T* x = X_->colptr(i);
-      const T* dy = dY.colptr(i);
+      const T* da = dA.colptr(i);
       const T mu = mean_[i], s = rstd_[i];
-      // Two reductions first: mean(g) and mean(g xhat), with g = gamma dy = dL/dxhat.
+      // Two reductions first: mean(g) and mean(g xhat), with g = gamma da = dL/dxhat.
       T g_mean = 0, g_xhat_mean = 0;
       for (arma::uword j = 0; j < n_; ++j) {
         const T xhat = (x[j] - mu) * s;  // recomputed, as llm.c does: cheaper than storing it
-        const T g = gamma[j] * dy[j];
+        const T g = gamma[j] * da[j];
         g_mean += g;
         g_xhat_mean += g * xhat;
       }
@@ -114,10 +114,10 @@ class LayerNorm : public Layer<T> {
       g_xhat_mean /= T(n_);
       for (arma::uword j = 0; j < n_; ++j) {
         const T xhat = (x[j] - mu) * s;
-        dbeta[j] += dy[j];          // dL/dbeta  = sum over the batch of dy
-        dgamma[j] += dy[j] * xhat;  // dL/dgamma = sum over the batch of dy xhat
+        dbeta[j] += da[j];          // dL/dbeta  = sum over the batch of da
+        dgamma[j] += da[j] * xhat;  // dL/dgamma = sum over the batch of da xhat
         if (need_dX)                // dL/dx = s (g - mean(g) - xhat mean(g xhat))
-          dX_(j, i) = s * (gamma[j] * dy[j] - g_mean - xhat * g_xhat_mean);
+          dX_(j, i) = s * (gamma[j] * da[j] - g_mean - xhat * g_xhat_mean);
       }
     }
     return dX_;
@@ -142,7 +142,7 @@ class LayerNorm : public Layer<T> {
 
  private:
   const Mat* X_ = nullptr;  // the input of the last forward()
-  Mat Y_;                   // (n x m) output buffer
+  Mat A_;                   // (n x m) output buffer
   Mat mean_, rstd_;         // (1 x m) each, kept for backward
   Mat dX_;                  // (n x m) input-gradient buffer
 };
