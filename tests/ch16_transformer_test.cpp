@@ -22,6 +22,7 @@
 #include "chapters/16_transformer/token_loss.hpp"
 #include "chapters/16_transformer/trainer.hpp"
 #include "common/gradcheck.hpp"
+#include "tests/support/aabc_poems.hpp"
 #include "tests/support/check_every_parameter.hpp"
 #include "tests/support/count_allocations.hpp"  // g_allocations (see tests/ch16_transformer.cmake)
 #include "tests/support/error_of.hpp"
@@ -350,21 +351,6 @@ BOOST_AUTO_TEST_CASE(one_training_step_equals_pytorch) {
 }
 
 // ---- 5. training ----------------------------------------------------------------------------
-
-namespace {
-
-/// Poems over ids 2..5 repeating "a a b c": learnable only with context.
-std::vector<std::vector<lm::Token>> aabc_poems(std::size_t count) {
-  std::vector<std::vector<lm::Token>> poems;
-  for (std::size_t p = 0; p < count; ++p) {
-    std::vector<lm::Token> poem;
-    for (int r = 0; r < 4; ++r) poem.insert(poem.end(), {2, 2, 3, lm::Token(4 + p % 2)});
-    poems.push_back(poem);
-  }
-  return poems;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(no_allocation_after_the_first_training_step) {
   course::Rng rng(12);
