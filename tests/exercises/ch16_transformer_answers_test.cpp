@@ -130,9 +130,15 @@ BOOST_AUTO_TEST_CASE(ex4_warmup_and_clipping) {
   // poem's first c being a coin toss among 17 predictions).
   BOOST_TEST(train_tiny(0.01, 1, 0) == 1.189, tt::tolerance(0.01));
   BOOST_TEST(train_tiny(0.01, 30, 1) == 1.187, tt::tolerance(0.01));
-  // Ten times the rate: without warm-up and clipping it ends much worse; with them, as well.
-  BOOST_TEST(train_tiny(0.1, 1, 0) == 1.676, tt::tolerance(0.01));
-  BOOST_TEST(train_tiny(0.1, 30, 1) == 1.182, tt::tolerance(0.01));
+  // Ten times the rate: without warm-up and clipping it ends much worse; with them, as well. So
+  // near the edge of stability that the numbers depend on the build's rounding: these are the
+  // default build's (-march=native, FMA); any build must show the bare run clearly worse.
+  const double bare = train_tiny(0.1, 1, 0), warmed = train_tiny(0.1, 30, 1);
+  BOOST_TEST(bare > warmed + 0.2);
+#ifdef __FMA__
+  BOOST_TEST(bare == 1.676, tt::tolerance(0.01));
+  BOOST_TEST(warmed == 1.182, tt::tolerance(0.01));
+#endif
 }
 // [ex4]
 
