@@ -56,12 +56,6 @@ std::vector<double> racer(const std::string& name, double eta, arma::uword n, ar
   return r;
 }
 
-std::string show(const std::vector<double>& v) {
-  std::string s;
-  for (double x : v) s += " " + course::fixed(x, 4);
-  return s;
-}
-
 }  // namespace
 
 // [ex1]

@@ -51,13 +51,6 @@ SmallConfig small(arma::uword epochs, arma::uword n_train = 1000) {
   return c;
 }
 
-std::string show(const History& h) {
-  return "train " + course::percent(h.train_acc.back()) + " val " +
-         course::percent(h.val_acc.back()) + " best " + course::percent(h.best_val) + " (" +
-         std::to_string(h.best_epoch) + ") epochs " + std::to_string(h.epochs_run) + " test " +
-         course::percent(h.test_acc) + " " + course::fixed(h.seconds, 2) + " s";
-}
-
 }  // namespace
 
 // [ex1]
