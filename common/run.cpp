@@ -141,6 +141,13 @@ std::string fixed(double value, int decimals) {
 
 std::string percent(double fraction, int decimals) { return fixed(100 * fraction, decimals) + "%"; }
 
+std::string grouped(double value) {
+  std::string s = std::to_string(static_cast<long long>(std::llround(value)));
+  const int first = s[0] == '-' ? 1 : 0;
+  for (int i = int(s.size()) - 3; i > first; i -= 3) s.insert(std::size_t(i), ",");
+  return s;
+}
+
 std::string scientific(double value, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*e", digits > 0 ? digits - 1 : 0, value);

@@ -103,6 +103,9 @@ std::string fixed(double value, int decimals);
 /// \brief A fraction as a percentage: percent(0.9279) is "92.79%", percent(0.8, 0) is "80%".
 std::string percent(double fraction, int decimals = 2);
 
+/// \brief A whole number with thousands separated: grouped(1234567) is "1,234,567" (rounded).
+std::string grouped(double value);
+
 /// \brief A number in scientific notation with `digits` significant digits:
 /// scientific(1.3e-8) is "1.3e-08", scientific(0.01, 1) is "1e-02".
 std::string scientific(double value, int digits = 2);

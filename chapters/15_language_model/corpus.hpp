@@ -83,4 +83,14 @@ PoemSplit split_poems(std::size_t n_poems, double validation_fraction, double te
                       course::Rng& rng);
 // [split]
 
+/// \brief `count` elements of a list, evenly spaced over all of it (0, or more than there are:
+/// all of them): how chapters 15-17 pick the poems they measure.
+template <class Item>
+std::vector<Item> evenly_spaced(const std::vector<Item>& items, std::size_t count) {
+  if (count == 0 || count >= items.size()) return items;
+  std::vector<Item> kept(count);
+  for (std::size_t k = 0; k < count; ++k) kept[k] = items[k * items.size() / count];
+  return kept;
+}
+
 }  // namespace lm

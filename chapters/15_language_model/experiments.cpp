@@ -10,14 +10,6 @@
 namespace ch15 {
 namespace {
 
-/// Every k-th index of `all`, keeping `count` of them spread over the whole list (0: all).
-std::vector<std::size_t> spread(const std::vector<std::size_t>& all, std::size_t count) {
-  if (count == 0 || count >= all.size()) return all;
-  std::vector<std::size_t> kept;
-  for (std::size_t k = 0; k < count; ++k) kept.push_back(all[k * all.size() / count]);
-  return kept;
-}
-
 /// A model of the flags' shape, with n and d overridden.
 lm::Nplm<float> make_model(const Data& d, const Config& c, arma::uword n, arma::uword dim,
                            course::Rng& rng) {
@@ -34,9 +26,10 @@ Data load_data(const std::string& data_dir, const Config& c) {
   lm::Vocabulary vocabulary(lm::count_characters(corpus.poems, split.train), c.min_count);
   Data d{std::move(corpus), std::move(split), std::move(vocabulary), {}, {}, {}, 0, {}};
   d.train = lm::encode_poems(d.vocabulary, d.corpus.poems, d.split.train);
-  d.validation =
-      lm::encode_poems(d.vocabulary, d.corpus.poems, spread(d.split.validation, c.eval_poems));
-  d.test = lm::encode_poems(d.vocabulary, d.corpus.poems, spread(d.split.test, c.eval_poems));
+  d.validation = lm::encode_poems(d.vocabulary, d.corpus.poems,
+                                  lm::evenly_spaced(d.split.validation, c.eval_poems));
+  d.test =
+      lm::encode_poems(d.vocabulary, d.corpus.poems, lm::evenly_spaced(d.split.test, c.eval_poems));
   d.validation_poems_all = d.split.validation.size();
   d.prompt = d.vocabulary.encode_strict(lm::utf8_decode(c.prompt, "--prompt"), "--prompt");
   return d;

@@ -14,20 +14,6 @@
 #include "common/error.hpp"
 
 namespace ch16 {
-namespace {
-
-/// `count` elements of a list, evenly spaced over all of it (0, or more than there are: all),
-/// as chapter 15 picks the poems it measures.
-template <class Item>
-std::vector<Item> evenly_spaced(const std::vector<Item>& items, std::size_t count) {
-  if (count == 0 || count >= items.size()) return items;
-  std::vector<Item> kept(count);
-  for (std::size_t k = 0; k < count; ++k) kept[k] = items[k * items.size() / count];
-  return kept;
-}
-
-}  // namespace
-
 // [load_data]
 Data load_data(const std::string& data_dir, const Config& c,
                std::unique_ptr<lm::Vocabulary> vocabulary) {
@@ -39,10 +25,10 @@ Data load_data(const std::string& data_dir, const Config& c,
                             : std::make_unique<lm::Vocabulary>(
                                   lm::count_characters(d.corpus.poems, d.split.train), c.min_count);
   d.train = lm::encode_poems(*d.vocabulary, d.corpus.poems, d.split.train);
-  d.validation_index = evenly_spaced(d.split.validation, c.eval_poems);
+  d.validation_index = lm::evenly_spaced(d.split.validation, c.eval_poems);
   d.validation = lm::encode_poems(*d.vocabulary, d.corpus.poems, d.validation_index);
-  d.test =
-      lm::encode_poems(*d.vocabulary, d.corpus.poems, evenly_spaced(d.split.test, c.eval_poems));
+  d.test = lm::encode_poems(*d.vocabulary, d.corpus.poems,
+                            lm::evenly_spaced(d.split.test, c.eval_poems));
   d.prompt = d.vocabulary->encode_strict(lm::utf8_decode(c.prompt, "--prompt"), "--prompt");
   return d;
 }
@@ -69,7 +55,7 @@ Trained pretrain(const Data& d, const Config& c, const course::CommonOptions& co
                         c.eta,     c.eta / 10,   c.lambda, c.clip};
     gpt::GptTrainer<float> trainer(*t.model, tc);
     const gpt::PoemStream stream(d.train);
-    const auto curve_poems = evenly_spaced(d.validation, 500);  // the curve: 500 poems at most
+    const auto curve_poems = lm::evenly_spaced(d.validation, 500);  // the curve: 500 poems at most
     course::Progress progress("steps", c.steps);
     course::Timer timer;
     double evaluating = 0;

@@ -78,10 +78,23 @@ class Gpt {
   /// \brief \f$X_f = \text{LN}_f(X_L)\f$ of the last forward(): (d x N), what the head reads.
   const Mat& features() const { return *Xf_; }
 
+  /// \brief Chapter 17 trains only part of a pretrained model: with the embeddings frozen,
+  /// backward() leaves dC and dP alone and skips their three products (the head's dC, both
+  /// scatter-adds): the head's share is the largest matrix product of a step.
+  bool frozen_embeddings = false;
+
   /// \brief Logits of every position of every sequence.
   /// \param ids (T x B) token ids, column b a sequence, T <= n_ctx; kept until backward()
   /// \return Z (V x B*T), column b*T + t predicts the token after ids(t, b)
   const Mat& forward(const arma::umat& ids) {
+    const Mat& Xf = body(ids);
+    Z_ = wte.C.t() * Xf;  // Z = C^T LN_f(X_L)           (V x N), the tied head
+    return Z_;
+  }
+
+  /// \brief Everything but the head: \f$X_f = \text{LN}_f(X_L)\f$ (d x B*T), the features the
+  /// head reads (chapter 17 trains a head of its own on them).
+  const Mat& body(const arma::umat& ids) {
     const arma::uword T_ = ids.n_rows, N = ids.n_elem;
     if (T_ == 0 || T_ > shape_.n_ctx)
       throw course::Error("GPT: sequences of " + std::to_string(T_) + " tokens; this model reads " +
@@ -99,19 +112,18 @@ class Gpt {
       block.attn().set_sequence_length(T_);
       X = &block.forward(*X);  // X_l = Block_l(X_{l-1})      (d x N)
     }
-    const Mat& Xf = ln_f.forward(*X);
-    Xf_ = &Xf;
-    Z_ = wte.C.t() * Xf;  // Z = C^T LN_f(X_L)           (V x N), the tied head
-    return Z_;
+    Xf_ = &ln_f.forward(*X);
+    return *Xf_;
   }
 
   /// \brief Back-propagate dL/dZ (V x N) into every parameter's gradient.
   void backward(const Mat& dZ) {
     // In the forward pass Z = C^T Xf, so now dXf = C dZ and C's head share is Xf dZ^T.
-    dXf_ = wte.C * dZ;         // (d x N)
-    dC_head_ = *Xf_ * dZ.t();  // (d x V)
+    dXf_ = wte.C * dZ;  // (d x N)
     const Mat* dX = &ln_f.backward(dXf_);
-    for (std::size_t l = h.size(); l-- > 0;) dX = &h[l].backward(*dX);
+    for (std::size_t l = h.size(); l-- > 0;) dX = &h[l].backward(*dX, !frozen_embeddings || l > 0);
+    if (frozen_embeddings) return;
+    dC_head_ = *Xf_ * dZ.t();  // (d x V)
     // X0 = C[:, w] + P[:, t]: the same dX0 scatter-adds into both tables.
     wte.backward(*dX);   // dC = the embedding's share (zeroed first)
     wte.dC += dC_head_;  //    + the head's share: the sum of both uses

@@ -69,10 +69,12 @@ class PoemStream {
 /// \brief Perplexity of the model on whole poems: for each poem, `<s> c_1 ... c_L` predicts
 /// `c_1 ... c_L <s>` (pieces of at most n_ctx), pieces of equal length batched together.
 /// \param max_batch sequences per forward pass
-inline lm::NegLogLikelihood evaluate(Gpt<float>& model,
-                                     const std::vector<std::vector<lm::Token>>& poems,
-                                     arma::uword max_batch = 64) {
-  const arma::uword n_ctx = model.shape().n_ctx;
+/// \param logits the model's forward pass, ids (T x B) in, logits (V x B*T) out (as
+/// Gpt::forward; chapter 17 passes a model with a head of its own)
+template <class Logits>
+lm::NegLogLikelihood evaluate(const Logits& logits, arma::uword n_ctx,
+                              const std::vector<std::vector<lm::Token>>& poems,
+                              arma::uword max_batch = 64) {
   std::map<arma::uword, std::vector<std::vector<lm::Token>>> by_length;  // piece length -> pieces
   for (const auto& poem : poems) {
     std::vector<lm::Token> seq{lm::Vocabulary::kBoundary};  // <s> c_1 ... c_L <s>
@@ -96,9 +98,18 @@ inline lm::NegLogLikelihood evaluate(Gpt<float>& model,
           ids(t, b) = pieces[first + b][t];
           targets[b * len + t] = pieces[first + b][t + 1];
         }
-      lm::add_logits(nll, model.forward(ids), targets);  // sum of -log p(target)
+      lm::add_logits(nll, logits(ids), targets);  // sum of -log p(target)
     }
   return nll;
+}
+
+/// \brief The same for the GPT itself.
+inline lm::NegLogLikelihood evaluate(Gpt<float>& model,
+                                     const std::vector<std::vector<lm::Token>>& poems,
+                                     arma::uword max_batch = 64) {
+  return evaluate(
+      [&model](const arma::umat& ids) -> const arma::fmat& { return model.forward(ids); },
+      model.shape().n_ctx, poems, max_batch);
 }
 // [evaluate]
 

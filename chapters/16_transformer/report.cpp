@@ -10,11 +10,7 @@
 namespace ch16 {
 namespace {
 
-std::string grouped(double x) {  // 1234567 -> "1,234,567"
-  std::string s = std::to_string(static_cast<long long>(std::llround(x)));
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
-  return s;
-}
+using course::grouped;
 
 std::string head_name(const HeadFocus& f) {
   return "layer " + std::to_string(f.layer + 1) + " head " + std::to_string(f.head + 1);

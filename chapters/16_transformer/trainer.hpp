@@ -32,16 +32,20 @@ struct TrainConfig {
 };
 
 // [trainer]
-/// \brief Trains a Gpt<T> on a PoemStream.
-template <class T>
+/// \brief Trains a Gpt<T> on a PoemStream. (Model: anything with Gpt's forward(ids),
+/// backward(dZ) and params(); chapter 17 trains a GPT with a head of its own.)
+template <class T, class Model = Gpt<T>>
 class GptTrainer {
  public:
   using Mat = arma::Mat<T>;
 
-  GptTrainer(Gpt<T>& model, const TrainConfig& c)
+  /// \param model trained in place \param c the schedule
+  /// \param params what the optimizer updates and clipping measures (default: all of
+  /// model.params(); chapter 17 hands over a subset)
+  GptTrainer(Model& model, const TrainConfig& c, std::vector<mlp::Param<T>> params = {})
       : model_(model),
         c_(c),
-        params_(model.params()),
+        params_(params.empty() ? model.params() : std::move(params)),
         optimizer_(params_, c.eta, c.lambda),
         schedule_{c.eta, c.eta_min, c.warmup, c.steps} {}
 
@@ -88,7 +92,7 @@ class GptTrainer {
     throw course::Error(s.str());
   }
 
-  Gpt<T>& model_;
+  Model& model_;
   TrainConfig c_;
   std::vector<mlp::Param<T>> params_;
   AdamW<T> optimizer_;
