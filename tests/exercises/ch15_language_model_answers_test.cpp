@@ -49,32 +49,6 @@ std::vector<std::size_t> first(std::size_t n) {
   return all;
 }
 
-/// 1,000 made-up training poems and 200 validation poems, read as chapter 15 reads the corpus:
-/// every character seen in training has its own id (V = 52: 48 characters, `，` `。`, `<s>`
-/// and `<unk>`).
-struct MadeUp {
-  std::vector<lm::Poem> poems;
-  std::vector<std::size_t> train, validation;
-  std::unique_ptr<Vocabulary> vocabulary;
-  std::vector<std::vector<Token>> train_ids, validation_ids;
-};
-
-const MadeUp& made_up() {
-  static const MadeUp data = [] {
-    MadeUp d;
-    course::Rng rng(1);
-    for (const std::u32string& text : made_up_poems(1200, rng))
-      d.poems.push_back({"", "", text, text});
-    for (std::size_t k = 0; k < d.poems.size(); ++k)
-      (k < 1000 ? d.train : d.validation).push_back(k);
-    d.vocabulary = std::make_unique<Vocabulary>(lm::count_characters(d.poems, d.train), 1);
-    d.train_ids = lm::encode_poems(*d.vocabulary, d.poems, d.train);
-    d.validation_ids = lm::encode_poems(*d.vocabulary, d.poems, d.validation);
-    return d;
-  }();
-  return data;
-}
-
 /// A model trained on the made-up poems as the chapter's train_model trains the lesson's: Adam
 /// at 4e-3 with cosine decay to 4e-5, here 2,000 steps of 64 predictions, h 64; and its
 /// validation perplexity. Each (n, d) is trained once and kept (two answers read n 12, d 16).
@@ -87,7 +61,7 @@ TrainedLm& trained(arma::uword n, arma::uword d) {
   static std::map<std::pair<arma::uword, arma::uword>, TrainedLm> done;
   TrainedLm& t = done[{n, d}];
   if (t.model) return t;
-  const MadeUp& data = made_up();
+  const MadeUpCorpus& data = made_up_corpus();
   const arma::uword steps = 2000;
   course::Rng rng(42);
   t.model = std::make_unique<lm::Nplm<float>>(
@@ -120,7 +94,7 @@ namespace {
 double p_end_after_line_2(lm::Nplm<float>& model) {
   double p = 0;
   int poems = 0;
-  for (const auto& poem : made_up().validation_ids) {
+  for (const auto& poem : made_up_corpus().validation_ids) {
     if (poem.size() != 24) continue;  // 4 lines of 5 characters and a mark
     const std::vector<Token> two_lines(poem.begin(), poem.begin() + 12);
     p += lm::tempered_probabilities(next_of(model)(two_lines), 1.0)[Vocabulary::kBoundary];
@@ -135,7 +109,7 @@ double even_lines(lm::Nplm<float>& model, int samples) {
   for (int k = 0; k < samples; ++k) {
     const auto poem = lm::generate(next_of(model), {}, 0.8, 80, rng);
     const std::string shape =
-        lm::form_of(lm::utf8_decode(made_up().vocabulary->decode(poem), "sample")).name();
+        lm::form_of(lm::utf8_decode(made_up_corpus().vocabulary->decode(poem), "sample")).name();
     even += shape.rfind("5 x", 0) == 0 || shape.rfind("7 x", 0) == 0;  // every line 5, or 7
   }
   return double(even) / samples;
@@ -328,7 +302,7 @@ namespace {
 /// True when two ids are characters of one class of the made-up language (the marks are in none).
 bool classmates(Token a, Token b) {
   const auto character = [](Token t) {
-    return lm::utf8_decode(made_up().vocabulary->symbol(t), "id")[0];
+    return lm::utf8_decode(made_up_corpus().vocabulary->symbol(t), "id")[0];
   };
   for (const std::u32string& members : made_up_classes())
     if (members.find(character(a)) != std::u32string::npos)
@@ -344,7 +318,7 @@ struct Geometry {
 };
 
 Geometry geometry(const lm::Nplm<float>& model) {
-  const Vocabulary& v = *made_up().vocabulary;
+  const Vocabulary& v = *made_up_corpus().vocabulary;
   const auto neighbours = [&](Token t) {  // every other character and mark, nearest first
     return lm::nearest(model.embedding.C, t, v.size(), 2, Token(v.size()));
   };

@@ -12,13 +12,17 @@
 ///   - the position in the line is known only from the last mark (5 or 7 characters back, 6 or
 ///     8 with the mark), and the parallel character sits one line and its mark back;
 ///   - characters of one class occur in the same contexts, and nothing else is alike.
+/// made_up_corpus() reads 1,200 of them as chapters 15 and 16 read the Tang poems.
 /// What it leaves out on purpose: Zipf's law (every character is as frequent as its classmates),
 /// tones, rhyme, meaning, and poems of 8 lines.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "chapters/15_language_model/corpus.hpp"
+#include "chapters/15_language_model/vocabulary.hpp"
 #include "common/random.hpp"
 
 /// The 12 classes of the made-up language, 4 characters each.
@@ -50,4 +54,31 @@ inline std::vector<std::u32string> made_up_poems(std::size_t count, course::Rng&
     poems.push_back(poem);
   }
   return poems;
+}
+
+/// The made-up poems as a corpus, split and encoded.
+struct MadeUpCorpus {
+  std::vector<lm::Poem> poems;                 ///< 1,200 poems (seed 1)
+  std::vector<std::size_t> train, validation;  ///< the first 1,000, the last 200
+  std::unique_ptr<lm::Vocabulary> vocabulary;  ///< min-count 1: V = 52 (48 characters, `，` `。`,
+                                               ///< `<s>`, `<unk>`)
+  std::vector<std::vector<lm::Token>> train_ids, validation_ids;  ///< each split encoded
+};
+
+/// \brief 1,000 training and 200 validation made-up poems, read as chapters 15 and 16 read the
+/// corpus: every character seen in training gets an id. Made once.
+inline const MadeUpCorpus& made_up_corpus() {
+  static const MadeUpCorpus corpus = [] {
+    MadeUpCorpus c;
+    course::Rng rng(1);
+    for (const std::u32string& text : made_up_poems(1200, rng))
+      c.poems.push_back({"", "", text, text});
+    for (std::size_t k = 0; k < c.poems.size(); ++k)
+      (k < 1000 ? c.train : c.validation).push_back(k);
+    c.vocabulary = std::make_unique<lm::Vocabulary>(lm::count_characters(c.poems, c.train), 1);
+    c.train_ids = lm::encode_poems(*c.vocabulary, c.poems, c.train);
+    c.validation_ids = lm::encode_poems(*c.vocabulary, c.poems, c.validation);
+    return c;
+  }();
+  return corpus;
 }
