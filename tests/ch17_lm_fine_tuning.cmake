@@ -25,3 +25,12 @@ course_expect_error(17 lm_fine_tuning NAME base_not_a_gpt CODE 1
 course_expect_error(17 lm_fine_tuning NAME no_ci_there CODE 1
   REGEX "^ch17_lm_fine_tuning: error: .*ch15_poems: no ci\\.song\\.0\\.json \\.\\.\\. .*$"
   ARGS --data ${ch17_poems} --songci-data ${ch17_poems} --no-plots --out ${ch17_out})
+# --replot redraws the lesson's figures from the committed --full summary, without training.
+add_test(NAME ch17_lm_fine_tuning.replot_full_summary COMMAND ch17_lm_fine_tuning
+  --replot ${PROJECT_SOURCE_DIR}/chapters/17_lm_fine_tuning/figures/summary_full.json
+  --out ${CMAKE_BINARY_DIR}/test_output/ch17_replot)
+set_tests_properties(ch17_lm_fine_tuning.replot_full_summary PROPERTIES LABELS ch17
+  PASS_REGULAR_EXPRESSION "wrote .*ch17_replot/summary.json, the plots")
+course_expect_error(17 lm_fine_tuning NAME replot_not_a_summary CODE 1
+  REGEX "^ch17_lm_fine_tuning: error: .*16_transformer/figures/summary_full.json: no .methods. object .not a chapter 17 summary.json.$"
+  ARGS --replot ${PROJECT_SOURCE_DIR}/chapters/16_transformer/figures/summary_full.json --no-plots --out ${ch17_out})

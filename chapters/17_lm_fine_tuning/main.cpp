@@ -11,6 +11,7 @@
 #include "chapters/17_lm_fine_tuning/experiments.hpp"
 #include "chapters/17_lm_fine_tuning/report.hpp"
 #include "common/chapter.hpp"
+#include "common/files.hpp"
 
 using namespace ch17;
 
@@ -49,8 +50,18 @@ int main(int argc, char** argv) {
   chapter.option("--clip", c.clip, "maximum global gradient norm (0: none)")
       ->check(CLI::Range(0.0, 1e6));
   chapter.option("--samples", c.samples, "texts written per model")->check(CLI::Range(1, 10000));
+  std::string replot;
+  chapter.option("--replot", replot,
+                 "redraw the plots from a summary.json of an earlier run (no training)");
 
   return chapter.run(argc, argv, [&](const course::CommonOptions& common) {
+    if (!replot.empty()) {  // the plots of a recorded run, e.g. figures/summary_full.json
+      const auto j = nlohmann::json::parse(course::read_file(replot, 64 << 20, "summary.json"),
+                                           nullptr, false);
+      if (j.is_discarded()) throw course::Error(replot + ": not valid JSON");
+      plot(comparison_from_summary(j, replot, c), c, common);
+      return nlohmann::json{{"replotted", replot}};
+    }
     std::sort(c.ranks.begin(), c.ranks.end());
     c.ranks.erase(std::unique(c.ranks.begin(), c.ranks.end()), c.ranks.end());
     if (std::find(c.ranks.begin(), c.ranks.end(), c.headline_rank) == c.ranks.end())

@@ -1,9 +1,11 @@
 // Chapter 17's report (see report.hpp): printing, plots, summary.json.
 #include "chapters/17_lm_fine_tuning/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <map>
 
 #include "common/plot.hpp"
 
@@ -133,35 +135,84 @@ void plot(const Comparison& cmp, const Config& c, const course::CommonOptions& c
   course::PlotOptions o("Song ci: validation perplexity after adapting the Tang GPT", "LoRA rank r",
                         "perplexity on validation ci");
   o.logx = true;
-  o.extra = "set xtics (1, 2, 4, 8, 16)";
+  o.extra = "set xtics (1, 2, 4, 8, 16)\nset xrange [0.8:20]";
   course::line_plot(common.out("methods.png"), o, by_rank);
 
-  // 2. Perplexity against trainable numbers; 3. the ci against the Tang poems.
+  // 2. Perplexity against trainable numbers; 3. the ci against the Tang poems. One series per
+  // method; LoRA's ranks joined by a line (r 1 at one end, r 16 at the other).
   std::vector<course::Series> cost, forgetting;
-  for (const auto& r : cmp.methods) {
-    if (r.recipe.method == Method::pretrained) continue;
-    const auto ci = r.ci_validation(), tang = r.tang_validation();
-    cost.push_back({r.recipe.name(), {r.trainable}, {ci.mean}, "yerrorbars", {ci.sd}});
-    forgetting.push_back({r.recipe.name(), {ci.mean}, {tang.mean}, "points", {}});
+  for (Method m : {Method::full, Method::blocks, Method::head, Method::lora_attention,
+                   Method::lora_all, Method::scratch, Method::pretrained}) {
+    const bool lora = m == Method::lora_attention || m == Method::lora_all;
+    course::Series by_cost{"", {}, {}, lora ? "yerrorlines" : "yerrorbars", {}};
+    course::Series by_tang{"", {}, {}, lora ? "linespoints" : "points", {}};
+    for (const auto& r : cmp.methods) {
+      if (r.recipe.method != m) continue;
+      by_cost.title = by_tang.title =
+          lora ? (m == Method::lora_all ? "LoRA all linear, r " : "LoRA attention, r ") +
+                     std::to_string(c.ranks.front()) + "-" + std::to_string(c.ranks.back())
+               : r.recipe.name();
+      const auto ci = r.ci_validation(), tang = r.tang_validation();
+      if (m != Method::pretrained) {
+        by_cost.x.push_back(r.trainable);
+        by_cost.y.push_back(ci.mean);
+        by_cost.err.push_back(ci.sd);
+      }
+      by_tang.x.push_back(ci.mean);
+      by_tang.y.push_back(tang.mean);
+    }
+    if (!by_cost.x.empty()) cost.push_back(by_cost);
+    forgetting.push_back(by_tang);
   }
-  const auto* base = find(cmp, Method::pretrained);
-  forgetting.push_back({"pretrained, as is",
-                        {base->ci_validation().mean},
-                        {base->tang_validation().mean},
-                        "points",
-                        {}});
-  course::PlotOptions p("What each method trains, and what it buys", "trainable numbers",
+  course::PlotOptions p("What each method trains, and what it buys", "trained numbers (log scale)",
                         "perplexity on validation ci");
   p.logx = true;
-  p.extra = "set key outside right";
-  p.width = 900;
+  p.extra = "set key top right\nset xrange [500:2000000]";
   course::line_plot(common.out("parameters.png"), p, cost);
   course::PlotOptions f("Learning the ci, forgetting the Tang poems",
-                        "perplexity on validation ci (lower: learned the ci)",
-                        "perplexity on Tang validation poems (higher: forgot)");
-  f.extra = "set key outside right";
-  f.width = 900;
+                        "perplexity on validation ci (lower: learned more of the ci)",
+                        "perplexity on Tang validation poems (higher: forgot more)");
+  f.logy = true;
+  f.extra = "set key top left\nset ytics (100, 150, 200, 300, 500, 700, 1000)";
   course::line_plot(common.out("forgetting.png"), f, forgetting);
+}
+
+Comparison comparison_from_summary(const nlohmann::json& j, const std::string& path, Config& c) {
+  if (!j.contains("methods") || !j["methods"].is_object())
+    throw course::Error(path + ": no \"methods\" object (not a chapter 17 summary.json)");
+  const std::map<std::string, Method> plain{{"pretrained", Method::pretrained},
+                                            {"full", Method::full},
+                                            {"blocks", Method::blocks},
+                                            {"head", Method::head},
+                                            {"scratch", Method::scratch}};
+  Comparison cmp;
+  c.ranks.clear();
+  for (const auto& [key, m] : j["methods"].items()) {
+    MethodResult r;
+    const auto at = key.rfind("_r");
+    if (plain.count(key)) {
+      r.recipe = {plain.at(key), 0};
+    } else if (at != std::string::npos && key.rfind("lora_", 0) == 0) {
+      r.recipe = {key.rfind("lora_all", 0) == 0 ? Method::lora_all : Method::lora_attention,
+                  arma::uword(std::stoul(key.substr(at + 2)))};
+      c.ranks.push_back(r.recipe.rank);
+    } else {
+      throw course::Error(path + ": methods." + key + " is not a method of chapter 17");
+    }
+    r.trainable = m.at("trainable").get<double>();
+    for (const auto& run : m.at("runs"))
+      r.runs.push_back({0, run.at("ci_validation").get<double>(), run.at("ci_test").get<double>(),
+                        run.at("tang_validation").get<double>(), 0, 0});
+    cmp.methods.push_back(r);
+  }
+  std::sort(cmp.methods.begin(), cmp.methods.end(), [](const auto& a, const auto& b) {
+    return a.recipe.method != b.recipe.method ? a.recipe.method < b.recipe.method
+                                              : a.recipe.rank < b.recipe.rank;
+  });  // recipes() order: JSON objects come sorted by key
+  std::sort(c.ranks.begin(), c.ranks.end());
+  c.ranks.erase(std::unique(c.ranks.begin(), c.ranks.end()), c.ranks.end());
+  if (c.ranks.empty()) throw course::Error(path + ": no LoRA method in \"methods\"");
+  return cmp;
 }
 
 nlohmann::json summary(const Data& d, const Comparison& cmp, const std::vector<Writing>& writing,

@@ -18,6 +18,11 @@ void print(const Data& d, const Comparison& cmp, const std::vector<Writing>& wri
 /// against trainable parameters), forgetting.png (the ci against the Tang poems).
 void plot(const Comparison& cmp, const Config& c, const course::CommonOptions& common);
 
+/// \brief `--replot`: the comparison as a summary.json recorded it (per method: the recipe,
+/// trained numbers and each seed's perplexities), so the plots can be redrawn without training.
+/// Sets c.ranks to the ranks it holds. A file that is not such a summary is a course::Error.
+Comparison comparison_from_summary(const nlohmann::json& j, const std::string& path, Config& c);
+
 /// \brief summary.json's chapter fields.
 nlohmann::json summary(const Data& d, const Comparison& cmp, const std::vector<Writing>& writing,
                        const AtScale& scale, const Config& c);
