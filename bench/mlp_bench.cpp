@@ -8,16 +8,13 @@
 // workload after each of its own measurements and reports PyTorch / ours.
 // Not a test: nothing here asserts, and no test is timed. Not a chapter either: it runs on
 // course::run_main with the common flags, and writes only summary.json (no plots).
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
 #include <iomanip>
 #include <iostream>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/bench_tools.hpp"
 #include "chapters/06_mlp/activations.hpp"
 #include "chapters/06_mlp/dense.hpp"
 #include "chapters/06_mlp/train.hpp"
@@ -39,14 +36,8 @@ struct Config {
   std::string script = "bench/pytorch_mlp.py";
 };
 
-struct Stats {
-  double median = 0, min = 0, max = 0;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return {v[v.size() / 2], v.front(), v.back()};
-}
+using bench::Stats;
+using bench::stats;
 
 /// FLOPs of one training epoch of 784-H-10: forward W1 X, W2 A1; backward dW2, dA1, dW1.
 double epoch_flops(arma::uword n, arma::uword H) {
@@ -127,19 +118,9 @@ double sgemm_gflops() {
 /// Run bench/pytorch_mlp.py for one batch size; parse its one JSON line.
 nlohmann::json run_pytorch(const std::string& script, arma::uword batch, arma::uword epochs,
                            int threads, const std::string& data_dir) {
-  // Debian's python3 (where python3-torch lives), even when another python3 comes first on PATH.
-  const std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  const std::string cmd = python + " " + script + " --batch " + std::to_string(batch) +
-                          " --epochs " + std::to_string(epochs) + " --threads " +
-                          std::to_string(threads) + " --data " + data_dir + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) throw course::Error("cannot run: " + cmd);
-  std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, pipe.get())) out += buf;
-  const auto brace = out.rfind("{\"");
-  if (brace == std::string::npos) throw course::Error("bench/pytorch_mlp.py failed: " + out);
-  return nlohmann::json::parse(out.substr(brace));
+  return bench::run_python(script, "--batch " + std::to_string(batch) + " --epochs " +
+                                       std::to_string(epochs) + " --threads " +
+                                       std::to_string(threads) + " --data " + data_dir);
 }
 
 /// One row of the table: the cells left-aligned in their columns, one space apart; the last
