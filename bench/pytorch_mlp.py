@@ -2,18 +2,18 @@
 """The peer of bench/mlp_bench.cpp: the identical workload in PyTorch.
 
 MNIST 784-100-10, ReLU, softmax + cross-entropy (nn.CrossEntropyLoss), plain SGD (lr 0.1),
-float32, one epoch over the 60,000 training images per measurement with per-epoch shuffling by
-index slicing on pre-made tensors (no DataLoader). Prints one JSON line: median/min/max seconds
+float32, --threads threads (OpenBLAS's too), one epoch over the 60,000 training images per
+measurement with per-epoch shuffling by index slicing on pre-made tensors (no DataLoader). Prints one JSON line: median/min/max seconds
 per epoch after one warm-up epoch, and the test accuracy. Uses Debian's python3-torch.
 """
 import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
 import numpy as np
+from torch_setup import load_torch
 
 
 def read_idx(path, magic):
@@ -33,14 +33,8 @@ def main():
     p.add_argument("--data", default="datasets/mnist")
     p.add_argument("--seed", type=int, default=42)
     a = p.parse_args()
-    try:
-        import torch
-        from torch import nn
-    except ImportError:
-        print("bench/pytorch_mlp.py: PyTorch not installed (apt-get install python3-torch)")
-        sys.exit(3)
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
+    torch = load_torch("bench/pytorch_mlp.py", a.threads, a.seed)
+    from torch import nn
     X = torch.from_numpy(read_idx(os.path.join(a.data, "train-images-idx3-ubyte"), 2051)
                          .reshape(-1, 784).astype(np.float32) / 255.0)
     y = torch.from_numpy(read_idx(os.path.join(a.data, "train-labels-idx1-ubyte"), 2049)
