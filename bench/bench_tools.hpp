@@ -3,9 +3,11 @@
 // benchmarks only measure.
 #pragma once
 
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -25,6 +27,36 @@ struct Stats {
 inline Stats stats(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return {v[v.size() / 2], v.front(), v.back()};
+}
+
+/// \brief Seconds of CPU time this process has used. Unlike wall-clock time, it does not grow
+/// while other processes hold the core, so on a shared machine it measures what a
+/// single-threaded computation costs (with 1 BLAS thread, OpenBLAS computes in the caller's
+/// thread). Python's time.process_time() reads the same clock.
+inline double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+/// Wall-clock and CPU seconds of the same calls.
+struct Times {
+  Stats wall, cpu;
+  nlohmann::json json() const { return {{"wall", wall.json()}, {"cpu", cpu.json()}}; }
+};
+
+/// \brief Time `n` calls of f, each alone (no warm-up call: the caller makes one if needed).
+template <class F>
+Times time_calls(std::size_t n, F&& f) {
+  std::vector<double> wall, cpu;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
+    f();
+    cpu.push_back(cpu_seconds() - cpu_start);
+    wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return {stats(wall), stats(cpu)};
 }
 
 /// \brief Run `script` with `arguments` under Debian's python3 (where python3-torch lives, even

@@ -47,17 +47,13 @@ struct Config {
   arma::uword N() const { return B * shape.n_ctx; }
 };
 
-/// \brief Median seconds of one call of f, over `reps` calls after a warm-up call.
+/// \brief Median CPU seconds of one call of f, over `reps` calls after a warm-up call. The parts
+/// of the breakdown are timed in CPU time: on a shared machine, their wall-clock times would
+/// depend on what else ran at the moment each was measured.
 template <class F>
 double median_seconds(arma::uword reps, F&& f) {
   f();
-  std::vector<double> t;
-  for (arma::uword r = 0; r < reps; ++r) {
-    course::Timer timer;
-    f();
-    t.push_back(timer.seconds());
-  }
-  return stats(t).median;
+  return bench::time_calls(reps, f).cpu.median;
 }
 
 Mat randn(arma::uword rows, arma::uword cols, course::Rng& rng, double stddev = 1.0) {
@@ -109,15 +105,9 @@ struct Workload {
   }
 };
 
-/// \brief Seconds per step of `steps` steps, one time each.
-Stats time_steps(Workload& w, arma::uword steps) {
-  std::vector<double> t;
-  for (arma::uword s = 0; s < steps; ++s) {
-    course::Timer timer;
-    w.step();
-    t.push_back(timer.seconds());
-  }
-  return stats(t);
+/// \brief Seconds per step of `steps` steps, each timed alone.
+bench::Times time_steps(Workload& w, arma::uword steps) {
+  return bench::time_calls(steps, [&] { w.step(); });
 }
 
 /// The four linear layers of a block: (n_in, n_out) of c_attn, attn.c_proj, c_fc, mlp.c_proj.
@@ -279,7 +269,7 @@ std::vector<Phase> phases(const Config& c, Products& products, std::uint64_t see
 
 /// One round: our timed steps, then (with --vs-pytorch) PyTorch's on the same model and step.
 struct Round {
-  Stats ours;
+  bench::Times ours;
   nlohmann::json pytorch;  // bench/pytorch_gpt.py's line (null without --vs-pytorch)
 };
 
@@ -303,35 +293,50 @@ double median_over(const std::vector<Round>& rounds, F&& f) {
   return stats(v).median;
 }
 
-double ours_seconds(const Round& r) { return r.ours.median; }
-double pytorch_seconds(const Round& r) { return r.pytorch["median"].get<double>(); }
-/// How many times longer PyTorch's step took than ours, in one round.
-double pytorch_over_ours(const Round& r) { return pytorch_seconds(r) / ours_seconds(r); }
+// A round's medians: wall-clock or CPU seconds per step, ours or PyTorch's.
+double ours_wall(const Round& r) { return r.ours.wall.median; }
+double ours_cpu(const Round& r) { return r.ours.cpu.median; }
+double pytorch_wall(const Round& r) { return r.pytorch["median"].get<double>(); }
+double pytorch_cpu(const Round& r) { return r.pytorch["cpu_median"].get<double>(); }
+/// How many times longer PyTorch's step took than ours, in one round (wall-clock, CPU).
+double pytorch_over_ours(const Round& r) { return pytorch_wall(r) / ours_wall(r); }
+double pytorch_over_ours_cpu(const Round& r) { return pytorch_cpu(r) / ours_cpu(r); }
 
 std::vector<Round> measure_rounds(const Config& c, Workload& w, std::uint64_t seed) {
-  std::cout << std::left << std::setw(7) << "round" << std::setw(23) << "ours: s/step (min-max)"
-            << std::setw(10) << "tokens/s"
-            << (c.vs_pytorch ? "PyTorch: s/step  tokens/s  PyTorch/ours" : "") << "\n";
+  auto row = [](std::vector<std::string> cells) {
+    const int widths[] = {6, 24, 8, 10, 8, 0};
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      std::cout << std::left << std::setw(widths[i]) << cells[i] << ' ';
+    std::cout << "\n" << std::flush;
+  };
+  std::cout << "seconds per step: wall-clock (CPU time, which other processes do not inflate)\n";
+  if (c.vs_pytorch)
+    row({"round", "ours: wall (min-max)", "CPU", "PyTorch", "CPU", "PyTorch/ours: wall, CPU"});
+  else
+    row({"round", "ours: wall (min-max)", "CPU"});
   std::vector<Round> rounds;
   for (arma::uword r = 0; r < c.rounds; ++r) {
     Round round{time_steps(w, c.steps), nullptr};
-    std::cout << std::left << std::setw(7) << r + 1 << std::setw(23)
-              << course::fixed(round.ours.median, 4) + " (" + course::fixed(round.ours.min, 3) +
-                     "-" + course::fixed(round.ours.max, 3) + ")"
-              << std::setw(10) << course::fixed(tokens_per_second(c, round.ours.median), 0);
+    std::vector<std::string> cells = {std::to_string(r + 1),
+                                      course::fixed(ours_wall(round), 4) + " (" +
+                                          course::fixed(round.ours.wall.min, 3) + "-" +
+                                          course::fixed(round.ours.wall.max, 3) + ")",
+                                      course::fixed(ours_cpu(round), 4)};
     if (c.vs_pytorch) {
       round.pytorch = run_pytorch(c, seed);
-      std::cout << std::setw(17) << course::fixed(pytorch_seconds(round), 4) << std::setw(10)
-                << course::fixed(tokens_per_second(c, pytorch_seconds(round)), 0)
-                << course::fixed(pytorch_over_ours(round), 2) << "x";
+      cells.push_back(course::fixed(pytorch_wall(round), 4));
+      cells.push_back(course::fixed(pytorch_cpu(round), 4));
+      cells.push_back(course::fixed(pytorch_over_ours(round), 2) + "x, " +
+                      course::fixed(pytorch_over_ours_cpu(round), 2) + "x");
     }
-    std::cout << "\n" << std::flush;
+    row(cells);
     rounds.push_back(round);
   }
   return rounds;
 }
 
-/// Where the time goes: every phase as a share of our step, the rest, and the product limit.
+/// Where the time goes: every phase as a share of our step, the rest, and the product limit,
+/// all in CPU seconds (`step`: the median of the rounds' CPU medians).
 nlohmann::json breakdown(const Config& c, double step, std::uint64_t seed) {
   course::Rng rng(seed);
   Products products(c, rng);
@@ -341,8 +346,8 @@ nlohmann::json breakdown(const Config& c, double step, std::uint64_t seed) {
     products.head();
   });
   const std::vector<Phase> parts = phases(c, products, seed + 1);
-  std::cout << "\nwhere the time goes (each part alone on the step's shapes, median of " << c.reps
-            << " calls):\n";
+  std::cout << "\nwhere the time goes (each part alone on the step's shapes, CPU time, median of "
+            << c.reps << " calls):\n";
   auto line = [&](const std::string& name, const std::string& calls, double s) {
     std::cout << "  " << std::left << std::setw(26) << name << std::setw(8) << calls << std::right
               << std::setw(8) << course::fixed(1e3 * s, 1) << " ms" << std::setw(7)
@@ -372,9 +377,10 @@ nlohmann::json breakdown(const Config& c, double step, std::uint64_t seed) {
 }
 
 /// This benchmark's part of summary.json.
-nlohmann::json result(const Config& c, const std::vector<Round>& rounds, double step,
+nlohmann::json result(const Config& c, const std::vector<Round>& rounds,
                       const nlohmann::json& where, const course::BlasInfo& blas) {
   const gpt::GptShape& s = c.shape;
+  const double wall = median_over(rounds, ours_wall), cpu = median_over(rounds, ours_cpu);
   nlohmann::json j = {{"shape",
                        {{"V", s.V},
                         {"d", s.d},
@@ -386,16 +392,20 @@ nlohmann::json result(const Config& c, const std::vector<Round>& rounds, double 
                       {"tokens_per_step", c.N()},
                       {"steps_per_round", c.steps},
                       {"threads", c.threads},
-                      {"ours_seconds_per_step", step},
-                      {"ours_tokens_per_second", tokens_per_second(c, step)},
+                      {"ours_seconds_per_step", wall},
+                      {"ours_tokens_per_second", tokens_per_second(c, wall)},
+                      {"ours_cpu_seconds_per_step", cpu},
+                      {"ours_tokens_per_cpu_second", tokens_per_second(c, cpu)},
                       {"rounds", nlohmann::json::array()}};
   for (const auto& r : rounds)
     j["rounds"].push_back({{"ours", r.ours.json()}, {"pytorch", r.pytorch}});
-  if (c.vs_pytorch) {
-    const double pt = median_over(rounds, pytorch_seconds);
-    j["pytorch_seconds_per_step"] = pt;
-    j["pytorch_tokens_per_second"] = tokens_per_second(c, pt);
-    j["pytorch_over_ours"] = median_over(rounds, pytorch_over_ours);  // the median of the ratios
+  if (c.vs_pytorch) {  // medians over the rounds; the ratios are the medians of each round's
+    j["pytorch_seconds_per_step"] = median_over(rounds, pytorch_wall);
+    j["pytorch_tokens_per_second"] = tokens_per_second(c, median_over(rounds, pytorch_wall));
+    j["pytorch_cpu_seconds_per_step"] = median_over(rounds, pytorch_cpu);
+    j["pytorch_tokens_per_cpu_second"] = tokens_per_second(c, median_over(rounds, pytorch_cpu));
+    j["pytorch_over_ours"] = median_over(rounds, pytorch_over_ours);
+    j["pytorch_over_ours_cpu"] = median_over(rounds, pytorch_over_ours_cpu);
     j["torch"] = rounds.front().pytorch["torch"];
   }
   j.update(where);
@@ -451,18 +461,19 @@ int main(int argc, char** argv) {
     nlohmann::json summary = existing_summary(common.out_dir);
     Workload w(c, common.seed);
     const std::vector<Round> rounds = measure_rounds(c, w, common.seed);
-    const double step = median_over(rounds, ours_seconds);
-    std::cout << "ours: " << course::fixed(tokens_per_second(c, step), 0) << " tokens/s ("
-              << course::fixed(step, 4) << " s/step, median of " << c.rounds << " rounds)";
+    const double wall = median_over(rounds, ours_wall), cpu = median_over(rounds, ours_cpu);
+    std::cout << "ours: " << course::fixed(tokens_per_second(c, wall), 0) << " tokens/s ("
+              << course::fixed(tokens_per_second(c, cpu), 0) << " per CPU second)";
     if (c.vs_pytorch)
       std::cout << "; PyTorch: "
-                << course::fixed(tokens_per_second(c, median_over(rounds, pytorch_seconds)), 0)
-                << " tokens/s; PyTorch/ours "
-                << course::fixed(median_over(rounds, pytorch_over_ours), 2)
-                << "x (median of the rounds' ratios)";
-    std::cout << "\n";
-    const nlohmann::json where = breakdown(c, step, common.seed);
-    summary["transformer"] = result(c, rounds, step, where, blas);
+                << course::fixed(tokens_per_second(c, median_over(rounds, pytorch_wall)), 0) << " ("
+                << course::fixed(tokens_per_second(c, median_over(rounds, pytorch_cpu)), 0)
+                << "); PyTorch/ours " << course::fixed(median_over(rounds, pytorch_over_ours), 2)
+                << "x (CPU " << course::fixed(median_over(rounds, pytorch_over_ours_cpu), 2)
+                << "x)";
+    std::cout << "\n(medians of " << c.rounds << " rounds; the ratios: medians of each round's)\n";
+    const nlohmann::json where = breakdown(c, cpu, common.seed);
+    summary["transformer"] = result(c, rounds, where, blas);
     if (!summary.contains("blas")) summary["blas"] = blas.json();
     course::write_summary(common.out_dir, summary);
     std::cout << "wrote " << common.out_dir << "/summary.json (\"transformer\")\n";

@@ -9,9 +9,9 @@ blocks (layer norm, causal multi-head attention with one c_attn projection, exac
 norm gains 1). The step, as GptTrainer::step: forward, cross-entropy, backward, global-norm
 clipping at 1.0, AdamW (betas 0.9 and 0.95, weight decay 0.1 on the matrices only, at the
 chapter's first warm-up rate). Synthetic uniform token ids from a fixed seed, --threads threads
-(OpenBLAS's too). Prints one JSON line: median, min and max seconds per step over the timed
-steps after one warm-up step. Uses Debian's python3-torch; the course does not need it to build
-or test.
+(OpenBLAS's too). Prints one JSON line: median, min and max wall-clock seconds per step over
+the timed steps after one warm-up step, and the median CPU seconds (process time). Uses
+Debian's python3-torch; the course does not need it to build or test.
 """
 import argparse
 import importlib.util
@@ -83,12 +83,14 @@ def main():
         opt.step()
 
     step(0)  # the warm-up
-    times = []
+    times, cpu = [], []
     for i in range(1, a.steps + 1):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step(i)
+        cpu.append(time.process_time() - c0)
         times.append(time.perf_counter() - t0)
     print(json.dumps({"median": statistics.median(times), "min": min(times), "max": max(times),
+                      "cpu_median": statistics.median(cpu),
                       "steps": a.steps, "tokens_per_step": B * T, "threads": a.threads,
                       "torch": torch.__version__}))
 
