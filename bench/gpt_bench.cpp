@@ -12,6 +12,7 @@
 // identical model and step after each round of ours (interleaved, so both see the same load).
 // Not a test: nothing here asserts. It writes its numbers under "transformer" in the
 // summary.json of --out, keeping what bench_mlp wrote there.
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -61,6 +62,13 @@ Mat randn(arma::uword rows, arma::uword cols, course::Rng& rng, double stddev = 
   course::fill_normal(M, rng, stddev);
   return M;
 }
+
+/// \brief The spread of what a linear layer of GPT-2's initialization, N(0, 0.02), makes of a
+/// layer-normed input (variance 1 over d channels): 0.02 sqrt(d). Where a part's speed depends on
+/// its input's values (erf and exp take longer on larger ones: GELU by 1.6x between spreads 0.16
+/// and 1), the breakdown feeds it numbers of this spread, as the timed steps see them (they
+/// train from the initialization).
+double init_spread(const Config& c) { return 0.02 * std::sqrt(double(c.shape.d)); }
 
 /// One step's ids (T x B) and the targets (N), column b*T + t the id after ids(t, b).
 struct Batch {
@@ -159,19 +167,20 @@ std::vector<CorePart> core_parts(const Config& c, course::Rng& rng) {
   for (auto& p : parts) {
     p.layer.n_head = c.shape.n_head;
     p.layer.seq = c.shape.n_ctx;
-    p.X = randn(3 * c.shape.d, c.N(), rng);
+    p.X = randn(3 * c.shape.d, c.N(), rng, init_spread(c));  // queries, keys, values
     p.dY = randn(c.shape.d, c.N(), rng);
   }
   return parts;
 }
 
-/// `count` layers of one kind, each with its own (rows x N) input and gradient.
+/// `count` layers of one kind, each with its own (rows x N) input (of spread `spread`) and
+/// gradient.
 template <class Layer>
 std::vector<Part<Layer>> parts_of(arma::uword count, const Layer& layer, arma::uword rows,
-                                  const Config& c, course::Rng& rng) {
+                                  double spread, const Config& c, course::Rng& rng) {
   std::vector<Part<Layer>> parts;
   for (arma::uword i = 0; i < count; ++i)
-    parts.push_back({layer, randn(rows, c.N(), rng), randn(rows, c.N(), rng)});
+    parts.push_back({layer, randn(rows, c.N(), rng, spread), randn(rows, c.N(), rng)});
   return parts;
 }
 
@@ -251,10 +260,10 @@ std::vector<Phase> phases(const Config& c, Products& products, std::uint64_t see
   const arma::uword d = c.shape.d, L = c.shape.n_layer;
   auto linear = linear_parts(c, rng);
   auto cores = core_parts(c, rng);
-  auto norms = parts_of(2 * L + 1, mlp::LayerNorm<float>(d), d, c, rng);
-  auto gelus = parts_of(L, mlp::GELU<float>(), 4 * d, c, rng);
+  auto norms = parts_of(2 * L + 1, mlp::LayerNorm<float>(d), d, 1.0, c, rng);
+  auto gelus = parts_of(L, mlp::GELU<float>(), 4 * d, init_spread(c), c, rng);
   gpt::TokenCrossEntropy<float> loss;
-  const Mat Z = randn(c.shape.V, c.N(), rng);
+  const Mat Z = randn(c.shape.V, c.N(), rng, init_spread(c));  // the logits
   const Batch batch = synthetic_batch(c, rng);
   return {{"embeddings (wte, wpe)", 2, embeddings_seconds(c, rng)},
           {"linear layers (Dense)", 4 * L, forward_backward_seconds(linear, c.reps)},
