@@ -1,10 +1,10 @@
 // Chapter 17's worked answers (chapters/17_lm_fine_tuning/answers.md): every number an answer
-// quotes is measured here. The exercises as posed retrain with `--full`, which takes an hour; these
-// answers run a small setup instead: the shipped checkpoint (chapter 16's full run) fine-tuned on
-// the 48 training ci of the fixture (tests/fixtures/ch17_songci, converted and split by
-// ft::load_song_ci) for a few dozen steps of 4 windows of 32 characters, scored on the fixture's 6
-// validation ci and on chapter 15's 21 fixture Tang poems (what the model forgets). Exercise 2
-// also trains one LoRA layer in double; exercise 5 is arithmetic.
+// quotes is measured here. The exercises as posed fine-tune with `--full`, far longer than a test
+// may take; these answers run a small setup instead: the shipped checkpoint (chapter 16's full
+// run) fine-tuned on the 48 training ci of the fixture (tests/fixtures/ch17_songci, converted and
+// split by ft::load_song_ci) for a few dozen steps of 4 windows of 32 characters, scored on the
+// fixture's 6 validation ci and on chapter 15's 21 fixture Tang poems (what the model forgets).
+// Exercise 2 also trains one LoRA layer in double; exercise 5 is arithmetic.
 #define BOOST_TEST_MODULE ch17_lm_fine_tuning_answers
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -23,15 +23,9 @@
 #include "chapters/17_lm_fine_tuning/scale.hpp"
 #include "chapters/17_lm_fine_tuning/song_ci.hpp"
 #include "tests/support/one_blas_thread.hpp"
+#include "tests/support/release_numbers.hpp"  // COURSE_RELEASE_NUMBERS: the quoted numbers
 
 namespace tt = boost::test_tools;
-
-// The exact numbers of a trained model quoted in the answers are the release build's (-O3
-// -march=native: fused multiply-adds, vectorized sums); other builds round differently, train to
-// slightly different models and check the answers' claims (orderings and bounds) only.
-#if defined(__FMA__) && defined(NDEBUG)
-#define CH17_RELEASE_NUMBERS 1
-#endif
 
 namespace {
 
@@ -140,7 +134,7 @@ const Scores& scores(const Run& run) {
   return it->second;
 }
 
-#ifdef CH17_RELEASE_NUMBERS
+#ifdef COURSE_RELEASE_NUMBERS
 /// The numbers an answer quotes, to their last quoted digit.
 void quoted(const std::vector<double>& measured, const std::vector<double>& in_the_answer,
             double tolerance = 0.001) {
@@ -178,7 +172,7 @@ BOOST_AUTO_TEST_CASE(ex1_lora_wants_a_higher_rate) {
   for (double eta : {0.0005, 0.004})
     BOOST_TEST(scores(lora(eta)).moved < 0.5 * scores(full(eta)).moved, "eta " << eta);
   BOOST_TEST(pretrained == 510.9, tt::tolerance(0.001));  // no training: the same in every build
-#ifdef CH17_RELEASE_NUMBERS
+#ifdef COURSE_RELEASE_NUMBERS
   const std::vector<double> full_ci{scores(full(0.000125)).ci, scores(full(0.0005)).ci,
                                     scores(full(0.004)).ci},
       lora_ci{scores(lora(0.0005)).ci, scores(lora(0.004)).ci, scores(lora(0.016)).ci,
@@ -279,7 +273,7 @@ BOOST_AUTO_TEST_CASE(ex2_alpha_16_on_the_ci) {
   BOOST_TEST(a8 < a16);
   BOOST_TEST(a16 < a8_2eta);
   BOOST_TEST(std::abs(a8_root2 - a16) < std::abs(a8_2eta - a16));
-#ifdef CH17_RELEASE_NUMBERS
+#ifdef COURSE_RELEASE_NUMBERS
   quoted({a16, a8_root2}, {326.2, 316.1});
   quoted({scores(alpha16).moved, scores(root2).moved}, {0.321, 0.312}, 0.005);
 #endif
@@ -325,7 +319,7 @@ BOOST_AUTO_TEST_CASE(ex3_less_data) {
   BOOST_TEST(seen_in_training(12) == 0.605, tt::tolerance(1e-9));  // 242 of 400
   BOOST_TEST(scores(scratch48).ci > 1.5 * pretrained);
   BOOST_TEST(scores(scratch12).ci > 1.5 * scores(scratch48).ci);
-#ifdef CH17_RELEASE_NUMBERS
+#ifdef COURSE_RELEASE_NUMBERS
   quoted({scores(full12).ci, scores(lora12).ci, scores(scratch12).ci}, {279.8, 304.3, 2095.5});
   quoted({scores(scratch48).ci}, {1049.2});
 #endif
@@ -360,7 +354,7 @@ BOOST_AUTO_TEST_CASE(ex4_forgetting_takes_steps) {
     BOOST_TEST((*s)[1].ci < (*s)[0].ci);
     BOOST_TEST((*s)[2].ci < (*s)[1].ci);
   }
-#ifdef CH17_RELEASE_NUMBERS
+#ifdef COURSE_RELEASE_NUMBERS
   quoted({f[0].tang, f[1].tang, f[2].tang, l[0].tang, l[1].tang, l[2].tang},
          {126.4, 141.8, 153.3, 128.9, 125.1, 160.7});
   quoted({f[0].ci, f[2].ci, l[0].ci, l[2].ci}, {302.5, 269.9, 305.3, 267.3});
