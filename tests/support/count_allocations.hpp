@@ -31,8 +31,21 @@ void* operator new(std::size_t n) {
   if (void* p = __real_malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  ++g_allocations;
+  return __real_malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
+// Every delete a library may call on memory from the news above: all of them free. A library
+// that allocates with new(nothrow) and frees with plain delete (OpenCC's marisa does) must meet
+// one allocator on both sides, or AddressSanitizer reports a new/free mismatch.
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 #include <boost/test/unit_test.hpp>
 #include <functional>
