@@ -216,10 +216,10 @@ inline nlohmann::json discriminative_vs_fine_tune(const TaskRuns& r) {
 
 /// Everything the experiments found, for the summary.
 struct Results {
-  mlp::TransferNet<float> body;   ///< the pretrained body with a probe head
-  std::vector<double> untouched;  ///< the untouched body with a random head, per seed
-  TaskRuns digits, fashion;       ///< the few-shot runs (fashion: empty when skipped)
-  std::size_t test_images = 0;    ///< digits 5-9 scored on
+  mlp::TransferNet<float> body;     ///< the pretrained body with a probe head
+  std::vector<double> untouched{};  ///< the untouched body with a random head, per seed
+  TaskRuns digits{}, fashion{};     ///< the few-shot runs (fashion: empty when skipped)
+  std::size_t test_images = 0;      ///< digits 5-9 scored on
 };
 
 /// \brief summary.json's chapter fields.
