@@ -16,6 +16,11 @@
 //     98.12%<!-- full: mnist.test_accuracy -->      0.22 s<!-- full: timing_seconds.median_epoch
 //     --> (pages outside a chapter name it: <!-- full 07: mnist.test_accuracy -->)
 //
+// An exercise's answer may quote a run made with other flags: a name after the run kind,
+// <!-- full heads1: gpt.val_perplexity -->, reads figures/exercises/heads1.json, the summary of
+// the run that figures/exercises/commands.txt lists as "heads1 FLAGS..." (`./course figures NN
+// --exercises` makes them all); the summary must say it is of that kind ("full": true or false).
+//
 // The number must equal the value rounded to the digits shown (with a '%' sign, the value may
 // be a fraction: 0.98123 shows as 98.12%). A program's printed output in a lesson follows
 // "<!-- output quick -->" (or full): its lines must appear, in order, in the output of that
@@ -199,7 +204,7 @@ bool shows(const std::string& shown, double value) {
 
 const std::regex kNumberMarker(
     "(-?\\d[\\d,]*(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)([^\\d<]{0,12})<!-- (quick|full)"
-    "(?: (\\d\\d))?: ([^ ]+) -->");
+    "(?: (\\d\\d))?(?: ([a-z][a-z0-9_]*))?: ([^ ]+) -->");
 const std::regex kOutputMarker("^<!-- output (quick|full) -->\\s*$");
 
 /// The text with Unicode minus signs (U+2212) written as '-'.
@@ -243,6 +248,32 @@ void output_block(const fs::path& file, const std::vector<std::string>& lines, s
   }
 }
 
+/// A named run's summary (figures/exercises/NAME.json) must be listed with its flags in
+/// figures/exercises/commands.txt, so that it can be made again, and be of the kind the marker
+/// says (quick or full).
+bool named_run_checks(const fs::path& json, const nlohmann::json& doc, const std::string& name,
+                      const std::string& run, const std::string& shown, const fs::path& file,
+                      std::size_t line, Problems& problems) {
+  const fs::path commands = json.parent_path() / "commands.txt";
+  bool listed = false;
+  if (fs::exists(commands))
+    for (const std::string& l : split_lines(read_text(commands)))
+      listed = listed || l.rfind(name + " ", 0) == 0;
+  if (!listed) {
+    problems.add(file, line,
+                 shown + ": run " + name + " is not listed in " + commands.string() +
+                     " (NAME FLAGS...)");
+    return false;
+  }
+  const nlohmann::json* full = at_path(doc, "full");
+  if (!full || !full->is_boolean() || full->get<bool>() != (run == "full")) {
+    problems.add(file, line,
+                 shown + ": " + json.string() + " is not the summary of a " + run + " run");
+    return false;
+  }
+  return true;
+}
+
 void numbers(const fs::path& root, const fs::path& file, Problems& problems) {
   std::vector<std::string> lines = split_lines(read_text(file));
   for (auto& l : lines) l = ascii_minus(l);
@@ -261,9 +292,11 @@ void numbers(const fs::path& root, const fs::path& file, Problems& problems) {
     for (auto it = std::sregex_iterator(lines[i].begin(), lines[i].end(), kNumberMarker);
          it != std::sregex_iterator(); ++it, ++n_checked) {
       const std::smatch& m = *it;
-      const std::string shown = m[1], unit = m[2], run = m[3], nn = m[4], path = m[5];
+      const std::string shown = m[1], unit = m[2], run = m[3], nn = m[4], named = m[5],
+                        path = m[6];
       const fs::path dir = nn.empty() ? file.parent_path() : chapter_dir(root, nn);
-      const fs::path json = dir / "figures" / ("summary_" + run + ".json");
+      const fs::path json = named.empty() ? dir / "figures" / ("summary_" + run + ".json")
+                                          : dir / "figures" / "exercises" / (named + ".json");
       if (nn.empty() && !fs::exists(dir / "main.cpp")) {
         problems.add(file, i + 1,
                      shown + ": a page outside a chapter must name it (<!-- " + run + " NN: ...)");
@@ -276,6 +309,8 @@ void numbers(const fs::path& root, const fs::path& file, Problems& problems) {
         continue;
       }
       const nlohmann::json doc = nlohmann::json::parse(read_text(json));
+      if (!named.empty() && !named_run_checks(json, doc, named, run, shown, file, i + 1, problems))
+        continue;
       const nlohmann::json* v = at_path(doc, path);
       if (!v || !v->is_number()) {
         problems.add(file, i + 1, shown + ": " + path + " is not a number in " + json.string());
@@ -349,7 +384,8 @@ Skeleton skeleton(const fs::path& file) {
          it != std::sregex_iterator(); ++it) {
       const std::smatch& n = *it;
       const std::string number = n[1].str() + "<!-- " + n[3].str() +
-                                 (n[4].length() ? " " + n[4].str() : "") + ": " + n[5].str() +
+                                 (n[4].length() ? " " + n[4].str() : "") +
+                                 (n[5].length() ? " " + n[5].str() : "") + ": " + n[6].str() +
                                  " -->";
       k.numbers.push_back({number, number, i + 1});
     }
