@@ -1,7 +1,8 @@
 // Training-speed benchmark (./course bench): the course's own library on MNIST 784-100-10
 // (ReLU, softmax + cross-entropy, SGD lr 0.1, float32), one epoch over the 60,000 training
 // images per measurement, at batch sizes 10, 32 and 128: "ours" with the trainer's fast path
-// (SGD fused into backward, chapter 06's train.hpp), and the plain path the chapters run.
+// (SGD fused into backward, batches gathered from the pixels kept as bytes: chapter 06's
+// train.hpp), and the plain path the chapters run (floats).
 //
 // Beside it, the limit: the same epoch's matrix products alone (same shapes, same BLAS), and
 // sgemm at 1024^3 for context. With --vs-pytorch it runs bench/pytorch_mlp.py on the identical
@@ -66,10 +67,16 @@ Result train_library(const course::ImageSet& train, const course::ImageSet& test
   trainer.fast_sgd = fast;
   if (fast && !trainer.fast_sgd_possible()) throw course::Error("bench: no fast path for this net");
   const Mat Y = course::one_hot<Mat>(train.labels, 10);
+  // The fast path reads its batches from the pixels kept as bytes (the same floats, a quarter
+  // of the memory traffic); the plain path from the float matrix, as the chapters do.
+  const course::ByteExamples bytes = course::image_bytes(train);
   std::vector<double> times;
   for (arma::uword e = 0; e <= epochs; ++e) {
     course::Timer t;
-    trainer.train_epoch(train.X, Y, rng, e + 1);
+    if (fast)
+      trainer.train_epoch(bytes, Y, rng, e + 1);
+    else
+      trainer.train_epoch(train.X, Y, rng, e + 1);
     if (e > 0) times.push_back(t.seconds());  // epoch 0 is the warm-up
   }
   return {stats(times), mlp::accuracy(net, test.X, test.labels)};

@@ -336,4 +336,19 @@ ImageSet load_images(const std::string& name, const std::string& part, const std
   return set;
 }
 
+ByteExamples image_bytes(const ImageSet& images) {
+  const arma::fmat& X = images.X;
+  arma::Mat<unsigned char> bytes(X.n_rows, X.n_cols);
+  for (arma::uword i = 0; i < X.n_elem; ++i) {
+    const float x = X[i];
+    const float scaled = std::nearbyint(x * 255.0f);
+    if (!(scaled >= 0.0f && scaled <= 255.0f) || float(scaled) / 255.0f != x)
+      throw Error("image_bytes: pixel " + std::to_string(i % X.n_rows) + " of image " +
+                  std::to_string(i / X.n_rows) + " is " + std::to_string(x) +
+                  ", expected a byte / 255 as load_images makes it");
+    bytes[i] = static_cast<unsigned char>(scaled);
+  }
+  return ByteExamples(std::move(bytes), 255.0f);
+}
+
 }  // namespace course

@@ -260,9 +260,9 @@ bool named_run_checks(const fs::path& json, const nlohmann::json& doc, const std
     for (const std::string& l : split_lines(read_text(commands)))
       listed = listed || l.rfind(name + " ", 0) == 0;
   if (!listed) {
-    problems.add(file, line,
-                 shown + ": run " + name + " is not listed in " + commands.string() +
-                     " (NAME FLAGS...)");
+    problems.add(
+        file, line,
+        shown + ": run " + name + " is not listed in " + commands.string() + " (NAME FLAGS...)");
     return false;
   }
   const nlohmann::json* full = at_path(doc, "full");
@@ -292,8 +292,7 @@ void numbers(const fs::path& root, const fs::path& file, Problems& problems) {
     for (auto it = std::sregex_iterator(lines[i].begin(), lines[i].end(), kNumberMarker);
          it != std::sregex_iterator(); ++it, ++n_checked) {
       const std::smatch& m = *it;
-      const std::string shown = m[1], unit = m[2], run = m[3], nn = m[4], named = m[5],
-                        path = m[6];
+      const std::string shown = m[1], unit = m[2], run = m[3], nn = m[4], named = m[5], path = m[6];
       const fs::path dir = nn.empty() ? file.parent_path() : chapter_dir(root, nn);
       const fs::path json = named.empty() ? dir / "figures" / ("summary_" + run + ".json")
                                           : dir / "figures" / "exercises" / (named + ".json");
@@ -383,10 +382,9 @@ Skeleton skeleton(const fs::path& file) {
     for (auto it = std::sregex_iterator(l.begin(), l.end(), kNumberMarker);
          it != std::sregex_iterator(); ++it) {
       const std::smatch& n = *it;
-      const std::string number = n[1].str() + "<!-- " + n[3].str() +
-                                 (n[4].length() ? " " + n[4].str() : "") +
-                                 (n[5].length() ? " " + n[5].str() : "") + ": " + n[6].str() +
-                                 " -->";
+      const std::string number =
+          n[1].str() + "<!-- " + n[3].str() + (n[4].length() ? " " + n[4].str() : "") +
+          (n[5].length() ? " " + n[5].str() : "") + ": " + n[6].str() + " -->";
       k.numbers.push_back({number, number, i + 1});
     }
   }

@@ -268,6 +268,38 @@ BOOST_AUTO_TEST_CASE(fast_path_refused_unless_plain_sgd_over_every_parameter) {
   BOOST_TEST(!arma::approx_equal(*params[2].value, W1, "absdiff", 0.0f));  // trained
 }
 
+// Examples kept as bytes (course::ByteExamples) are the same numbers as their float matrix:
+// training from either gives the same weights, bit for bit, on both paths, and neither
+// allocates after the first batch.
+BOOST_AUTO_TEST_CASE(bytes_train_exactly_as_their_floats) {
+  course::Rng data_rng(8);
+  arma::Mat<unsigned char> bytes(5, 53);  // 5 full batches of 10 and a short one
+  for (auto& u : bytes) u = static_cast<unsigned char>(course::uniform_index(data_rng, 256));
+  const course::ByteExamples B(bytes, 255.0f);
+  const arma::fmat X = arma::conv_to<arma::fmat>::from(bytes) / 255.0f;
+  const arma::fmat Y = course::one_hot<arma::fmat>(
+      arma::regspace<arma::uvec>(0, 52) - 3 * (arma::regspace<arma::uvec>(0, 52) / 3), 3);
+  for (const bool fast : {false, true}) {
+    auto train = [&](const auto& examples) {
+      course::Rng rng(21);
+      Sequential<float> net = small_net<float>(rng);
+      QuadraticCost<float> cost;
+      SGD<float> sgd(net.params(), 0.5);
+      Trainer<float> trainer(net, cost, sgd, 10);
+      trainer.fast_sgd = fast;
+      check_no_allocation_after_first_batch(trainer, examples, Y, rng, "two epochs");
+      trainer.train_epoch(examples, Y, rng, 3);
+      std::vector<arma::fmat> weights;
+      for (const auto& p : net.params()) weights.push_back(*p.value);
+      return weights;
+    };
+    const auto from_floats = train(X), from_bytes = train(B);
+    for (std::size_t i = 0; i < from_floats.size(); ++i)
+      BOOST_TEST(arma::approx_equal(from_floats[i], from_bytes[i], "absdiff", 0.0f),
+                 (fast ? "fast" : "plain") << " path, parameter " << i);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(fast_path_allocates_nothing_after_the_first_batch) {
   course::Rng rng(5);
   Sequential<float> net = small_net<float>(rng);

@@ -201,6 +201,26 @@ BOOST_AUTO_TEST_CASE(image_set_checks_counts_and_labels_and_scales_pixels) {
                "t10k-images-idx3-ubyte: file not found (dataset 'mnist'; fix: check --data"));
 }
 
+// The pixels as bytes (the trainer's cheaper source, chapter 06) hold exactly X: every byte
+// over 255 gives back X's float; a normalised X is refused with the pixel named.
+BOOST_AUTO_TEST_CASE(image_bytes_hold_exactly_the_pixels) {
+  TempDir dir;
+  write_raw(dir / "train-images-idx3-ubyte", idx_images(3, 28, 28));
+  write_raw(dir / "train-labels-idx1-ubyte", idx_labels({1, 2, 3}));
+  ImageSet s = load_images("mnist", "train", dir.path.string());
+  const ByteExamples b = image_bytes(s);
+  BOOST_TEST(b.n_rows == 784u);
+  BOOST_TEST(b.n_cols == 3u);
+  BOOST_TEST(b.divisor == 255.0f);
+  BOOST_TEST(arma::accu(b.bytes) > 0u);
+  for (arma::uword i = 0; i < s.X.n_elem; ++i)
+    BOOST_REQUIRE(float(b.bytes[i]) / b.divisor == s.X[i]);
+  s.X(5, 2) = 0.5f;  // not a byte / 255
+  BOOST_TEST(error_of([&] { image_bytes(s); }) ==
+             "image_bytes: pixel 5 of image 2 is 0.500000, expected a byte / 255 as load_images "
+             "makes it");
+}
+
 BOOST_AUTO_TEST_CASE(registry_knows_each_dataset_and_its_fetch_command) {
   BOOST_TEST(dataset_info("mnist").fetch.find("./course setup") == 0u);
   BOOST_TEST(dataset_info("fashion").default_dir == "/usr/share/datasets/fashion-mnist");

@@ -17,6 +17,7 @@
 #include "chapters/06_mlp/loss.hpp"
 #include "chapters/06_mlp/optimizer.hpp"
 #include "chapters/06_mlp/sequential.hpp"
+#include "common/data.hpp"
 #include "common/error.hpp"
 #include "common/matrix.hpp"
 #include "common/random.hpp"
@@ -50,10 +51,13 @@ class Trainer {
 
   // [train_epoch]
   /// \brief One pass over the training data in a new random order.
-  /// \param X (n_in x n) examples; \param Y (K x n) targets (one-hot for classification)
+  /// \param X (n_in x n) examples: a Mat, or the same numbers kept as bytes
+  /// (course::ByteExamples, a quarter of the memory to read: see gather)
+  /// \param Y (K x n) targets (one-hot for classification)
   /// \param epoch the epoch number, for messages; \param progress optional progress line
   /// \return the mean loss over the epoch's batches
-  double train_epoch(const Mat& X, const Mat& Y, course::Rng& rng, std::size_t epoch,
+  template <class Examples>
+  double train_epoch(const Examples& X, const Mat& Y, course::Rng& rng, std::size_t epoch,
                      course::Progress* progress = nullptr) {
     if (X.n_cols != Y.n_cols)
       throw course::Error("train_epoch: " + std::to_string(X.n_cols) + " examples but " +
@@ -105,12 +109,36 @@ class Trainer {
       buffer.set_size(from.n_rows, batch_size_);
     for (arma::uword j = 0; j < m; ++j)
       std::copy_n(from.colptr(order[first + j]), from.n_rows, buffer.colptr(j));
-    const arma::uword next_end = std::min<arma::uword>(first + m + batch_size_, order.n_elem);
-    constexpr std::size_t kLine = 64 / sizeof(T);  // elements per cache line
-    for (arma::uword j = first + m; j < next_end; ++j)
+    prefetch_next(from, order, first + m);
+    return Mat(buffer.memptr(), from.n_rows, m, /*copy_aux_mem=*/false, /*strict=*/true);
+  }
+
+  /// The same from examples kept as bytes: each value converted as it is copied, by the
+  /// division load_images uses (so the batch holds the very floats of ImageSet::X), reading a
+  /// quarter of the memory.
+  Mat gather(const course::ByteExamples& from, const arma::uvec& order, arma::uword first,
+             arma::uword m, Mat& buffer) const {
+    if (buffer.n_rows != from.n_rows || buffer.n_cols < batch_size_)
+      buffer.set_size(from.n_rows, batch_size_);
+    const float divisor = from.divisor;  // a local: the stores below cannot change it, so the
+    const arma::uword n = from.n_rows;   // loop vectorizes
+    for (arma::uword j = 0; j < m; ++j) {
+      const unsigned char* __restrict u = from.bytes.colptr(order[first + j]);
+      T* __restrict x = buffer.colptr(j);
+      for (arma::uword i = 0; i < n; ++i) x[i] = T(float(u[i]) / divisor);
+    }
+    prefetch_next(from.bytes, order, first + m);
+    return Mat(buffer.memptr(), from.n_rows, m, /*copy_aux_mem=*/false, /*strict=*/true);
+  }
+
+  /// Ask the CPU to fetch the columns of the batch that starts at `next` (a hint).
+  template <class E>
+  void prefetch_next(const arma::Mat<E>& from, const arma::uvec& order, arma::uword next) const {
+    const arma::uword end = std::min<arma::uword>(next + batch_size_, order.n_elem);
+    constexpr std::size_t kLine = 64 / sizeof(E);  // elements per cache line
+    for (arma::uword j = next; j < end; ++j)
       for (std::size_t i = 0; i < from.n_rows; i += kLine)
         __builtin_prefetch(from.colptr(order[j]) + i);
-    return Mat(buffer.memptr(), from.n_rows, m, /*copy_aux_mem=*/false, /*strict=*/true);
   }
 
   static bool updates_all(Sequential<T>& net, const Optimizer<T>& optimizer) {

@@ -58,9 +58,9 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); 
 /// \param trainer any trainer with `after_batch` and `train_epoch(X, Y, rng, epoch)` (chapter 06)
 /// \param X, Y at least two batches of examples and their targets
 /// \param what names the configuration in failure messages
-template <class Trainer, class Mat, class Rng>
-void check_no_allocation_after_first_batch(Trainer& trainer, const Mat& X, const Mat& Y, Rng& rng,
-                                           const std::string& what = "") {
+template <class Trainer, class Examples, class Mat, class Rng>
+void check_no_allocation_after_first_batch(Trainer& trainer, const Examples& X, const Mat& Y,
+                                           Rng& rng, const std::string& what = "") {
   const long probe = g_allocations.load();
   delete new int(1);
   BOOST_REQUIRE_MESSAGE(g_allocations.load() - probe == 1,
