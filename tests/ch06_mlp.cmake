@@ -15,3 +15,11 @@ set_tests_properties(ch06_mlp.help PROPERTIES LABELS ch06 PASS_REGULAR_EXPRESSIO
 add_test(NAME ch06_mlp.run_needs_mnist COMMAND ch06_mlp --epochs 1 --train-size 5000 --no-plots
   --out ${CMAKE_BINARY_DIR}/test_output/ch06_mlp)
 set_tests_properties(ch06_mlp.run_needs_mnist PROPERTIES LABELS ch06 PASS_REGULAR_EXPRESSION "Epoch 0: [0-9]+ / 10000")
+# The trainer's prefetches are hints a compiler may drop without a word (train.hpp tells how
+# GCC 12 deleted them all once): on x86-64 the chapter's executable must contain them.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND CMAKE_OBJDUMP)
+  add_test(NAME ch06_mlp.prefetch_compiled
+    COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:ch06_mlp> -DOBJDUMP=${CMAKE_OBJDUMP}
+      -DPATTERN=prefetcht0 -P ${PROJECT_SOURCE_DIR}/cmake/has_instruction.cmake)
+  set_tests_properties(ch06_mlp.prefetch_compiled PROPERTIES LABELS ch06)
+endif()

@@ -132,8 +132,13 @@ class Trainer {
   }
 
   /// Ask the CPU to fetch the columns of the batch that starts at `next` (a hint).
+  /// Always inlined, or it does nothing: GCC 12 counts a prefetch as free of side effects, so it
+  /// finds a function made only of prefetches "pure", and a pure function that returns nothing
+  /// is a call it deletes (the chapter's bench lost every prefetch that way until we looked).
   template <class E>
-  void prefetch_next(const arma::Mat<E>& from, const arma::uvec& order, arma::uword next) const {
+  [[gnu::always_inline]] inline void prefetch_next(const arma::Mat<E>& from,
+                                                   const arma::uvec& order,
+                                                   arma::uword next) const {
     const arma::uword end = std::min<arma::uword>(next + batch_size_, order.n_elem);
     constexpr std::size_t kLine = 64 / sizeof(E);  // elements per cache line
     for (arma::uword j = next; j < end; ++j)
